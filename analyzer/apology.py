@@ -1,0 +1,156 @@
+"""Finding apologies in the recognised word stream.
+
+What counts as an apology (see README "What counts as an apology"):
+- "sorry" (also "so sorry", "I'm sorry to hear that"), any form of "apologize/apologise",
+  "apology/apologies" ("my apologies"), "I/we regret", "forgive me/us", "pardon the/my/
+  our ..." ("pardon the wait");
+- but not a request to repeat: "Sorry?", "Pardon?", "Sorry, could you repeat that?",
+  "sorry, what was that?", "I beg your pardon?".
+
+An apology's span is its sentence: words up to the previous sentence end (. ! ?), a
+pause of ``max_pause_s``, or the utterance start, through the next sentence end or pause.
+Very long sentences are narrowed to the clause (commas, semicolons) around the keyword.
+Several keywords in one sentence make one apology.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from .events import ApologyEvent, Word
+
+_SENTENCE_END = re.compile(r"[.!?]$")
+_CLAUSE_END = re.compile(r"[,;:]$")
+_TOKEN = re.compile(r"[a-z']+")
+
+_REPEAT_CUES = (
+    "repeat",
+    "say that again",
+    "say again",
+    "come again",
+    "what was that",
+    "what did you say",
+    "didn't catch",
+    "didnt catch",
+    "did not catch",
+    "didn't hear",
+    "didnt hear",
+    "did not hear",
+    "you're breaking up",
+    "youre breaking up",
+    "one more time",
+    "speak up",
+    "what was your",
+    "could you spell",
+    "can you spell",
+)
+
+
+@dataclass(frozen=True)
+class FinderOptions:
+    """max_pause_s: a silence this long between words ends a sentence (s).
+    max_span_words: sentences longer than this are narrowed to the keyword's clause.
+    max_request_words: a question this short around "sorry"/"pardon" is a repeat request.
+    """
+
+    max_pause_s: float = 0.7
+    max_span_words: int = 20
+    max_request_words: int = 8
+
+
+def norm(text: str) -> str:
+    """Lower-case word without surrounding punctuation; curly apostrophes made straight."""
+    return text.strip().lower().replace("\u2019", "'").strip(".,!?;:\"()[]-")
+
+
+def keyword_at(tokens: Sequence[str], i: int) -> Optional[int]:
+    """If an apology keyword starts at tokens[i], return how many tokens it spans."""
+    t = tokens[i]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    prev = tokens[i - 1] if i > 0 else ""
+    prev2 = tokens[i - 2] if i > 1 else ""
+    if t in ("sorry", "sorry's") or t.startswith(("apologi", "apologe", "apology")):
+        return 1
+    if t == "regret" and (prev in ("i", "we") or prev2 in ("i", "we")):
+        return 1
+    if t == "forgive" and nxt in ("me", "us"):
+        return 2
+    if t == "pardon" and nxt in ("the", "my", "our", "me", "us") and prev not in ("your", "beg"):
+        return 2
+    if t == "pardon":
+        return 1  # judged as a repeat request or not by the sentence test below
+    return None
+
+
+def _is_repeat_request(sentence_words: Sequence[Word], tokens: Sequence[str], options: FinderOptions) -> bool:
+    text = " ".join(tokens)
+    if any(cue in text for cue in _REPEAT_CUES):
+        return True
+    last = sentence_words[-1].text.strip()
+    is_question = last.endswith("?")
+    if is_question and len(tokens) <= options.max_request_words:
+        # "Sorry?", "Pardon?", "Sorry, what?", "I beg your pardon?", "sorry, who?"
+        return True
+    if tokens in (["pardon"], ["pardon", "me"], ["beg", "your", "pardon"], ["i", "beg", "your", "pardon"]):
+        return True
+    return False
+
+
+def split_sentences(words: Sequence[Word], max_pause_s: float) -> list[tuple[int, int]]:
+    """Sentence boundaries as [start, end) word indices, from punctuation and pauses."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i, word in enumerate(words):
+        is_last = i == len(words) - 1
+        pause_after = (words[i + 1].start - word.end) if not is_last else 0.0
+        if is_last or _SENTENCE_END.search(word.text.strip()) or pause_after >= max_pause_s:
+            spans.append((start, i + 1))
+            start = i + 1
+    return spans
+
+
+def _narrow_to_clause(words: Sequence[Word], lo: int, hi: int, key: int, max_words: int) -> tuple[int, int]:
+    if hi - lo <= max_words:
+        return lo, hi
+    start = key
+    while start > lo and not _CLAUSE_END.search(words[start - 1].text.strip()):
+        start -= 1
+    end = key
+    while end < hi - 1 and not _CLAUSE_END.search(words[end].text.strip()):
+        end += 1
+    return start, min(end + 1, hi)
+
+
+class ApologyFinder:
+    """Finds apologies in the words of one utterance (stateless between utterances)."""
+
+    def __init__(self, options: FinderOptions = FinderOptions()):
+        self.options = options
+
+    def find(self, words: Sequence[Word], emitted_at_s: float = 0.0) -> list[ApologyEvent]:
+        """Apologies among ``words`` (one utterance, in time order)."""
+        tokens = [norm(w.text) for w in words]
+        found: list[ApologyEvent] = []
+        for lo, hi in split_sentences(words, self.options.max_pause_s):
+            sentence_tokens = [t for t in tokens[lo:hi] if t]
+            key = next((i for i in range(lo, hi) if tokens[i] and keyword_at(tokens, i)), None)
+            if key is None or _is_repeat_request(words[lo:hi], sentence_tokens, self.options):
+                continue
+            span_lo, span_hi = _narrow_to_clause(words, lo, hi, key, self.options.max_span_words)
+            n_key = keyword_at(tokens, key) or 1
+            span = tuple(words[span_lo:span_hi])
+            found.append(
+                ApologyEvent(
+                    start=span[0].start,
+                    end=span[-1].end,
+                    text="".join(w.text for w in span).strip(),
+                    keyword=" ".join(tokens[key : key + n_key]),
+                    keyword_start=words[key].start,
+                    keyword_end=words[min(key + n_key, len(words)) - 1].end,
+                    words=span,
+                    emitted_at_s=emitted_at_s,
+                )
+            )
+        return found

@@ -1,0 +1,107 @@
+"""Thresholds that turn measures into flags: one documented config.
+
+Defaults live in ``analyzer/default_config.toml`` (the same file documents each value and
+how it was chosen); ``--config FILE`` overrides any subset of it.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Optional, Union
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from .measures import BaselineDefaults
+
+DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
+
+
+class ConfigError(Exception):
+    """Bad --config file (one-line message)."""
+
+
+@dataclass(frozen=True)
+class RushedThresholds:
+    """rushed: apology rate >= min_rate_ratio x baseline rate, and at least
+    min_syllables syllables (too few syllables give no stable rate)."""
+
+    min_rate_ratio: float = 1.3
+    min_syllables: int = 5
+
+
+@dataclass(frozen=True)
+class CheerfulThresholds:
+    """cheerful: median pitch raised by >= min_pitch_shift_st AND range widened to
+    >= min_range_ratio x the baseline range."""
+
+    min_pitch_shift_st: float = 2.0
+    min_range_ratio: float = 1.3
+    min_voiced_s: float = 0.4
+
+
+@dataclass(frozen=True)
+class FlatThresholds:
+    """flat: range <= max_range_ratio x baseline range AND <= max_range_st semitones."""
+
+    max_range_ratio: float = 0.5
+    max_range_st: float = 3.0
+    min_voiced_s: float = 0.6
+
+
+@dataclass(frozen=True)
+class LaughThresholds:
+    """nervous_laugh: >= min_laughter_s of laughter inside the apology or within
+    margin_s before/after it."""
+
+    margin_s: float = 1.5
+    min_laughter_s: float = 0.3
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    rushed: RushedThresholds = field(default_factory=RushedThresholds)
+    cheerful: CheerfulThresholds = field(default_factory=CheerfulThresholds)
+    flat: FlatThresholds = field(default_factory=FlatThresholds)
+    nervous_laugh: LaughThresholds = field(default_factory=LaughThresholds)
+    baseline: BaselineDefaults = field(default_factory=BaselineDefaults)
+
+
+def _override(obj: Any, table: dict, where: str) -> Any:
+    known = {f.name: f for f in fields(obj)}
+    changes = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(known)})")
+        current = getattr(obj, key)
+        if hasattr(current, "__dataclass_fields__"):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}.{key}: expected a table")
+            changes[key] = _override(current, value, f"{where}.{key}")
+        elif isinstance(current, (int, float)) and not isinstance(value, bool) and isinstance(value, (int, float)):
+            changes[key] = type(current)(value)
+        else:
+            raise ConfigError(f"{where}.{key}: expected a number, got {value!r}")
+    return replace(obj, **changes)
+
+
+def load_thresholds(path: Optional[Union[str, Path]] = None) -> Thresholds:
+    """Defaults from default_config.toml, overridden by ``path`` when given."""
+    thresholds = _override(Thresholds(), _read(DEFAULT_CONFIG), "default_config")
+    if path is not None:
+        thresholds = _override(thresholds, _read(Path(path)), str(path))
+    return thresholds
+
+
+def _read(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None

@@ -1,0 +1,231 @@
+"""Typed events that flow one way through the pipeline.
+
+Audio source -> VAD (``SpeechSegment``) -> ASR (``WordsEvent``) -> apology finder
+(``ApologyEvent``) -> measures -> judgement (``FlagEvent``) -> faces (CLI, live view,
+overlay, report).  Every time is in seconds of the analysed channel (audio time), never
+wall-clock time, so a file run and a live run of the same audio emit the same events.
+
+``emitted_at_s`` is the audio time consumed when the event was emitted; it is what live
+latency is measured from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Optional, Union
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word with its timing (s) and recogniser probability (0-1)."""
+
+    text: str
+    start: float
+    end: float
+    probability: float = 1.0
+
+
+@dataclass(frozen=True)
+class SpeechSegment:
+    """A voice-activity utterance: start/end in s."""
+
+    start: float
+    end: float
+    emitted_at_s: float = 0.0
+    type: str = "speech"
+
+
+@dataclass(frozen=True)
+class WordsEvent:
+    """Words recognised in one utterance."""
+
+    start: float
+    end: float
+    words: tuple[Word, ...]
+    emitted_at_s: float = 0.0
+    type: str = "words"
+
+    @property
+    def text(self) -> str:
+        return "".join(w.text for w in self.words).strip()
+
+
+@dataclass(frozen=True)
+class DeliveryMeasures:
+    """How a stretch of speech was delivered.
+
+    speaking_rate_sps: syllables per second over the span, pauses included.
+    articulation_rate_sps: syllables per second with pauses (>= 150 ms) removed.
+    keyword_duration_s: duration of the apology keyword ("sorry", ...) itself, s.
+    pitch_median_hz: median F0 over voiced frames, Hz (None when too few voiced frames).
+    pitch_range_st: robust F0 range (10th-90th percentile) in semitones.
+    rate_vs_baseline: speaking_rate_sps / baseline rate.
+    pitch_shift_st: semitones between this span's median F0 and the baseline median.
+    range_vs_baseline: pitch_range_st / baseline range.
+    laughter_s: seconds of detected laughter inside the span (+ margin).
+    """
+
+    duration_s: float
+    syllables: int
+    speaking_rate_sps: float
+    articulation_rate_sps: float
+    voiced_s: float = 0.0
+    pitch_median_hz: Optional[float] = None
+    pitch_range_st: Optional[float] = None
+    keyword_duration_s: Optional[float] = None
+    rate_vs_baseline: Optional[float] = None
+    pitch_shift_st: Optional[float] = None
+    range_vs_baseline: Optional[float] = None
+    laughter_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The agent's usual delivery: non-apology speech heard so far in the call.
+
+    ``source`` is "call" once enough speech was heard, else "default" (population
+    defaults, documented in analyzer/config.py) or "partial" for pitch-only fallbacks.
+    """
+
+    speaking_rate_sps: float
+    pitch_median_hz: Optional[float]
+    pitch_range_st: float
+    speech_s: float
+    voiced_s: float
+    rate_source: str
+    pitch_source: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A judgement on an apology: ``kind`` (rushed, cheerful, flat, nervous_laugh,
+    qualified, ...) with a human-readable ``reason`` carrying the numbers, the measured
+    ``value`` and the ``threshold`` it was compared against."""
+
+    kind: str
+    reason: str
+    value: Optional[float] = None
+    threshold: Optional[float] = None
+    category: str = "tone"  # "tone" (delivery) or "language" (wording)
+
+
+@dataclass(frozen=True)
+class ApologyEvent:
+    """An apology found in the word stream, with its span (s) and the keyword that
+    triggered it."""
+
+    start: float
+    end: float
+    text: str
+    keyword: str
+    keyword_start: float
+    keyword_end: float
+    words: tuple[Word, ...]
+    emitted_at_s: float = 0.0
+    type: str = "apology"
+
+
+@dataclass(frozen=True)
+class JudgedApology:
+    """An apology with its measures, the baseline it was judged against, and flags."""
+
+    apology: ApologyEvent
+    measures: DeliveryMeasures
+    baseline: Baseline
+    flags: tuple[Flag, ...]
+    emitted_at_s: float = 0.0
+    type: str = "judged_apology"
+
+
+@dataclass(frozen=True)
+class FlagEvent:
+    """One flag, emitted as soon as the apology is judged (live overlay, jsonl)."""
+
+    kind: str
+    reason: str
+    apology_start_s: float
+    apology_end_s: float
+    emitted_at_s: float
+    category: str = "tone"
+    type: str = "flag"
+
+
+@dataclass(frozen=True)
+class LaughterSegment:
+    """Detected laughter: start/end in s, peak probability 0-1."""
+
+    start: float
+    end: float
+    probability: float
+    emitted_at_s: float = 0.0
+    type: str = "laughter"
+
+
+@dataclass(frozen=True)
+class RunningMeasures:
+    """Rate and pitch of the latest utterance against the running baseline (live view)."""
+
+    start: float
+    end: float
+    speaking_rate_sps: float
+    pitch_median_hz: Optional[float]
+    pitch_range_st: Optional[float]
+    baseline: Baseline
+    emitted_at_s: float = 0.0
+    type: str = "measures"
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    """Pipeline status: started, stopped, overflow, behind, device_lost, warning."""
+
+    status: str
+    message: str = ""
+    emitted_at_s: float = 0.0
+    count: int = 0
+    type: str = "status"
+
+
+Event = Union[
+    SpeechSegment,
+    WordsEvent,
+    ApologyEvent,
+    JudgedApology,
+    FlagEvent,
+    LaughterSegment,
+    RunningMeasures,
+    StatusEvent,
+]
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def event_to_dict(event: Any) -> dict[str, Any]:
+    """A JSON-ready dict of any event or dataclass above (floats rounded to ms)."""
+    return _rounded(asdict(event))
+
+
+__all__ = [
+    "Word",
+    "SpeechSegment",
+    "WordsEvent",
+    "DeliveryMeasures",
+    "Baseline",
+    "Flag",
+    "ApologyEvent",
+    "JudgedApology",
+    "FlagEvent",
+    "LaughterSegment",
+    "RunningMeasures",
+    "StatusEvent",
+    "Event",
+    "event_to_dict",
+]

@@ -1,0 +1,93 @@
+"""The judgement: measures against the baseline and thresholds become tone flags.
+
+Every flag's reason names what was measured and what it was compared against.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .config import Thresholds
+from .events import Baseline, DeliveryMeasures, Flag, LaughterSegment
+
+TONE_FLAGS = ("rushed", "cheerful", "flat", "nervous_laugh")
+
+
+def _basis(baseline: Baseline, source: str) -> str:
+    return "this agent's usual" if source == "call" else "the population default"
+
+
+def judge_rushed(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
+    ratio = m.rate_vs_baseline
+    if ratio is None or m.syllables < t.rushed.min_syllables or ratio < t.rushed.min_rate_ratio:
+        return []
+    reason = (
+        f"{m.speaking_rate_sps:.1f} syll/s, {ratio:.2f}x {_basis(b, b.rate_source)} "
+        f"{b.speaking_rate_sps:.1f} syll/s (threshold {t.rushed.min_rate_ratio:.2f}x)"
+    )
+    return [Flag("rushed", reason, round(ratio, 3), t.rushed.min_rate_ratio)]
+
+
+def judge_cheerful(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
+    c = t.cheerful
+    shift, ratio = m.pitch_shift_st, m.range_vs_baseline
+    if shift is None or ratio is None or m.voiced_s < c.min_voiced_s:
+        return []
+    if shift < c.min_pitch_shift_st or ratio < c.min_range_ratio:
+        return []
+    reason = (
+        f"pitch {shift:+.1f} st above {_basis(b, b.pitch_source)} {b.pitch_median_hz:.0f} Hz "
+        f"(threshold +{c.min_pitch_shift_st:.1f} st), range {m.pitch_range_st:.1f} st vs usual "
+        f"{b.pitch_range_st:.1f} st ({ratio:.2f}x, threshold {c.min_range_ratio:.2f}x)"
+    )
+    return [Flag("cheerful", reason, round(shift, 3), c.min_pitch_shift_st)]
+
+
+def judge_flat(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
+    f = t.flat
+    ratio = m.range_vs_baseline
+    if ratio is None or m.pitch_range_st is None or m.voiced_s < f.min_voiced_s:
+        return []
+    if ratio > f.max_range_ratio or m.pitch_range_st > f.max_range_st:
+        return []
+    reason = (
+        f"pitch range {m.pitch_range_st:.1f} st vs {_basis(b, b.pitch_source)} {b.pitch_range_st:.1f} st "
+        f"({ratio:.2f}x, threshold {f.max_range_ratio:.2f}x and {f.max_range_st:.1f} st): a flat, mechanical read"
+    )
+    return [Flag("flat", reason, round(m.pitch_range_st, 3), f.max_range_st)]
+
+
+def laughter_near(start: float, end: float, laughter: Sequence[LaughterSegment], margin_s: float) -> list[LaughterSegment]:
+    """Laughter segments overlapping [start - margin_s, end + margin_s]."""
+    return [s for s in laughter if s.end > start - margin_s and s.start < end + margin_s]
+
+
+def laughter_seconds(start: float, end: float, laughter: Sequence[LaughterSegment], margin_s: float) -> float:
+    """Seconds of laughter within [start - margin_s, end + margin_s]."""
+    lo, hi = start - margin_s, end + margin_s
+    return sum(max(0.0, min(s.end, hi) - max(s.start, lo)) for s in laughter)
+
+
+def judge_laughter(start: float, end: float, laughter: Sequence[LaughterSegment], t: Thresholds) -> list[Flag]:
+    margin = t.nervous_laugh.margin_s
+    near = laughter_near(start, end, laughter, margin)
+    total = laughter_seconds(start, end, laughter, margin)
+    if not near or total < t.nervous_laugh.min_laughter_s:
+        return []
+    first = near[0]
+    if first.start < end and first.end > start:
+        where = "during the apology"
+    elif first.start >= end:
+        where = f"{first.start - end:.1f} s after the apology"
+    else:
+        where = f"{start - first.end:.1f} s before the apology"
+    reason = (
+        f"laughter {where} ({first.start:.1f}-{first.end:.1f} s, {total:.1f} s within "
+        f"{margin:.1f} s of it, peak probability {max(s.probability for s in near):.2f})"
+    )
+    return [Flag("nervous_laugh", reason, round(total, 3), t.nervous_laugh.min_laughter_s)]
+
+
+def judge_delivery(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
+    """Rushed, cheerful and flat flags for compared measures (see measures.compare)."""
+    return judge_rushed(m, b, t) + judge_cheerful(m, b, t) + judge_flat(m, b, t)

@@ -1,0 +1,182 @@
+"""Delivery measures of a stretch of speech, and the agent's running baseline.
+
+Speaking rate counts the syllables of the recognised words (analyzer.syllables) over the
+span from the first word's start to the last word's end (pauses included); articulation
+rate removes inter-word pauses of 150 ms or more.  Pitch figures come from the voiced
+frames of the utterance's F0 track (analyzer.pitch).
+
+The baseline is the agent's own non-apology speech heard so far in the call, kept in
+fixed-size accumulators (sums and histograms) so an hour-long live session uses constant
+memory.  Until enough has been heard it falls back to population defaults
+(``BaselineDefaults``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .events import Baseline, DeliveryMeasures, Word
+from .pitch import HOP_S, PitchTrack, hz_to_semitones, pitch_stats, semitones_to_hz
+from .syllables import word_syllables
+
+PAUSE_S = 0.15
+CHUNK_S = 3.0  # baseline pitch ranges are taken over chunks about as long as an apology
+
+
+@dataclass(frozen=True)
+class BaselineDefaults:
+    """Population defaults used until the call has given enough speech.
+
+    speaking_rate_sps: conversational English, about 4 syllables/s (LibriSpeech read
+        speech measured here: median 4.0; see benchmarks/calibrate.py).
+    pitch_range_st: typical 10-90 % F0 range of a 2-4 s stretch of speech, semitones.
+    min_rate_speech_s: seconds of non-apology speech before the call's own rate is used.
+    min_voiced_s: seconds of voiced frames before the call's own pitch median is used.
+    min_range_chunks: chunks before the call's own pitch range is used.
+    """
+
+    speaking_rate_sps: float = 4.0
+    pitch_range_st: float = 6.0
+    min_rate_speech_s: float = 8.0
+    min_voiced_s: float = 3.0
+    min_range_chunks: int = 3
+
+
+def speech_duration(words: Sequence[Word]) -> float:
+    return max(0.0, words[-1].end - words[0].start) if words else 0.0
+
+
+def pause_time(words: Sequence[Word], min_pause_s: float = PAUSE_S) -> float:
+    gaps = (b.start - a.end for a, b in zip(words, words[1:]))
+    return sum(g for g in gaps if g >= min_pause_s)
+
+
+def syllables_of(words: Sequence[Word]) -> int:
+    return sum(word_syllables(w.text) for w in words)
+
+
+def measure_span(
+    words: Sequence[Word],
+    pitch: PitchTrack,
+    keyword: Optional[tuple[float, float]] = None,
+) -> DeliveryMeasures:
+    """Rate and pitch of ``words`` (a contiguous span) using ``pitch`` for F0.
+
+    keyword: (start, end) s of the apology keyword, to report its duration.
+    """
+    duration = speech_duration(words)
+    syllables = syllables_of(words)
+    speaking = duration - pause_time(words)
+    stats = pitch_stats(pitch.between(words[0].start, words[-1].end)) if words else pitch_stats(np.zeros(0))
+    return DeliveryMeasures(
+        duration_s=duration,
+        syllables=syllables,
+        speaking_rate_sps=syllables / duration if duration > 0 else 0.0,
+        articulation_rate_sps=syllables / speaking if speaking > 0 else 0.0,
+        voiced_s=stats.voiced_s,
+        pitch_median_hz=stats.median_hz,
+        pitch_range_st=stats.range_st,
+        keyword_duration_s=(keyword[1] - keyword[0]) if keyword else None,
+    )
+
+
+def compare(measures: DeliveryMeasures, baseline: Baseline) -> DeliveryMeasures:
+    """``measures`` with the *_vs_baseline and shift fields filled in."""
+    from dataclasses import replace
+
+    shift = None
+    if measures.pitch_median_hz and baseline.pitch_median_hz:
+        shift = float(12.0 * np.log2(measures.pitch_median_hz / baseline.pitch_median_hz))
+    range_ratio = None
+    if measures.pitch_range_st is not None and baseline.pitch_range_st > 0:
+        range_ratio = measures.pitch_range_st / baseline.pitch_range_st
+    rate_ratio = measures.speaking_rate_sps / baseline.speaking_rate_sps if baseline.speaking_rate_sps > 0 else None
+    return replace(measures, rate_vs_baseline=rate_ratio, pitch_shift_st=shift, range_vs_baseline=range_ratio)
+
+
+class _Histogram:
+    """Fixed-bin histogram with percentiles (constant memory)."""
+
+    def __init__(self, lo: float, hi: float, step: float):
+        self.edges = np.arange(lo, hi + step, step)
+        self.counts = np.zeros(len(self.edges) - 1, dtype=np.int64)
+
+    def add(self, values: np.ndarray) -> None:
+        if len(values):
+            self.counts += np.histogram(np.clip(values, self.edges[0], self.edges[-1] - 1e-9), self.edges)[0]
+
+    @property
+    def total(self) -> int:
+        return int(self.counts.sum())
+
+    def percentile(self, q: float) -> float:
+        cumulative = np.cumsum(self.counts)
+        index = int(np.searchsorted(cumulative, q / 100.0 * cumulative[-1]))
+        return float((self.edges[index] + self.edges[index + 1]) / 2)
+
+
+class BaselineTracker:
+    """Accumulates the agent's usual delivery from non-apology speech.
+
+    ``add`` takes the words of a stretch of non-apology speech and the utterance's pitch
+    track; ``snapshot`` returns the current ``Baseline``.
+    """
+
+    def __init__(self, defaults: BaselineDefaults = BaselineDefaults()):
+        self.defaults = defaults
+        self.syllables = 0
+        self.speech_s = 0.0
+        self._pitch = _Histogram(0.0, 60.0, 0.1)  # semitones re 55 Hz
+        self._ranges = _Histogram(0.0, 40.0, 0.1)  # per-chunk 10-90 % ranges, st
+
+    def add(self, words: Sequence[Word], pitch: PitchTrack) -> None:
+        if not words:
+            return
+        self.syllables += syllables_of(words)
+        self.speech_s += speech_duration(words)
+        f0 = pitch.between(words[0].start, words[-1].end)
+        self._pitch.add(hz_to_semitones(f0))
+        for chunk in _chunks(words, CHUNK_S):
+            stats = pitch_stats(pitch.between(chunk[0].start, chunk[-1].end), min_voiced_s=0.5)
+            if stats.range_st is not None:
+                self._ranges.add(np.array([stats.range_st]))
+
+    @property
+    def voiced_s(self) -> float:
+        return self._pitch.total * HOP_S
+
+    def snapshot(self) -> Baseline:
+        d = self.defaults
+        if self.speech_s >= d.min_rate_speech_s:
+            rate, rate_source = self.syllables / self.speech_s, "call"
+        else:
+            rate, rate_source = d.speaking_rate_sps, "default"
+        median = semitones_to_hz(self._pitch.percentile(50)) if self.voiced_s >= d.min_voiced_s else None
+        if self._ranges.total >= d.min_range_chunks:
+            pitch_range, pitch_source = self._ranges.percentile(50), "call"
+        else:
+            pitch_range, pitch_source = d.pitch_range_st, "default"
+        if median is None:
+            pitch_source = "default"
+        return Baseline(
+            speaking_rate_sps=rate,
+            pitch_median_hz=median,
+            pitch_range_st=pitch_range,
+            speech_s=self.speech_s,
+            voiced_s=self.voiced_s,
+            rate_source=rate_source,
+            pitch_source=pitch_source,
+        )
+
+
+def _chunks(words: Sequence[Word], length_s: float) -> list[Sequence[Word]]:
+    """Consecutive runs of words about ``length_s`` long (the last may be shorter)."""
+    chunks, start = [], 0
+    for i in range(1, len(words) + 1):
+        if i == len(words) or words[i].end - words[start].start > length_s:
+            chunks.append(words[start:i])
+            start = i
+    return [c for c in chunks if c]

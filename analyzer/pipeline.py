@@ -1,0 +1,326 @@
+"""The streaming pipeline: 16 kHz blocks in, typed events out.
+
+    blocks -> VAD utterances -> Whisper words -> apologies -> measures vs baseline
+           -> tone flags (at once) -> laughter / wording flags (when their window closes)
+           -> JudgedApology (the complete record of one apology)
+
+A file is analysed by feeding its blocks as fast as the CPU allows; live capture feeds the
+same object from the microphone.  Only fixed-size state is kept (running sums, histograms,
+a few seconds of recent words and laughter), so memory stays flat over long sessions.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field, replace
+from typing import Callable, Optional
+
+import numpy as np
+
+from .apology import ApologyFinder, FinderOptions
+from .audio import SAMPLE_RATE
+from .config import Thresholds
+from .events import (
+    ApologyEvent,
+    Event,
+    FlagEvent,
+    JudgedApology,
+    LaughterSegment,
+    RunningMeasures,
+    SpeechSegment,
+    StatusEvent,
+    Word,
+    WordsEvent,
+)
+from .judge import judge_delivery, judge_laughter, laughter_seconds
+from .measures import BaselineTracker, compare, measure_span
+from .pitch import PitchTrack, track_pitch
+from .transcribe import Transcriber, transcribe_packed
+from .vad import Utterance, UtteranceSegmenter, VadOptions
+
+RECENT_S = 30.0  # words and laughter kept for context windows
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """thresholds: flag thresholds (analyzer.config); vad: utterance cutting;
+    finder: apology spans; asr_pack_s: 0 transcribes each utterance as soon as it closes
+    (live: lowest latency); > 0 packs utterances up to that many seconds into one Whisper
+    call (files: ~5x less ASR time, same downstream processing); laughter: run the laughter detector (needs models/laughter.onnx);
+    wording: judge the apology's words (analyzer.language); wording_options: its options."""
+
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    vad: VadOptions = field(default_factory=VadOptions)
+    finder: FinderOptions = field(default_factory=FinderOptions)
+    asr_pack_s: float = 0.0
+    laughter: bool = True
+    wording: bool = True
+    wording_options: Optional[object] = None
+
+
+@dataclass
+class _Pending:
+    """An apology judged for tone, waiting for its laughter and wording windows."""
+
+    judged: JudgedApology
+    before: list[Word]
+    after: list[Word] = field(default_factory=list)
+    laugh_flagged: bool = False
+
+
+class Pipeline:
+    """Feed 16 kHz mono float32 blocks; receive events.
+
+    ``clock`` returns the audio time (s) already captured when an event is emitted; live
+    capture passes one so latency counts audio that arrived while we were busy.  By
+    default it is the audio consumed by the pipeline.
+    """
+
+    def __init__(
+        self,
+        transcriber: Transcriber,
+        options: PipelineOptions = PipelineOptions(),
+        clock: Optional[Callable[[], float]] = None,
+        vad_session=None,
+        laughter_detector=None,
+        wording_judge=None,
+    ):
+        self.options = options
+        self.transcriber = transcriber
+        self.segmenter = UtteranceSegmenter(options.vad, session=vad_session)
+        self.finder = ApologyFinder(options.finder)
+        self.baseline = BaselineTracker(options.thresholds.baseline)
+        self.profile = BaselineTracker(options.thresholds.baseline)  # all speech, --all-speech
+        self._samples_in = 0
+        self._clock = clock
+        self._recent_words: deque[Word] = deque()
+        self._recent_laughter: deque[LaughterSegment] = deque()
+        self._pending: list[_Pending] = []
+        self._startup: list[Event] = []
+        self._asr_queue: list[Utterance] = []
+        self.laughter = self._make_laughter(laughter_detector) if options.laughter else None
+        self.wording = self._make_wording(wording_judge) if options.wording else None
+        self.timings = {"vad": 0.0, "asr": 0.0, "pitch": 0.0, "laughter": 0.0, "rest": 0.0}
+
+    # -- optional stages ---------------------------------------------------------------
+    def _make_laughter(self, detector):
+        try:
+            from .laughter import LaughterDetector, LaughterTracker
+
+            return LaughterTracker(detector or LaughterDetector())
+        except Exception as exc:  # model missing or broken: say so, keep analysing
+            self._startup.append(StatusEvent("warning", f"laughter detection off: {exc}"))
+            return None
+
+    def _make_wording(self, judge):
+        if judge is not None:
+            return judge
+        try:
+            from .language import LanguageOptions, WordingJudge
+
+            return WordingJudge(self.options.wording_options or LanguageOptions())
+        except Exception as exc:
+            self._startup.append(StatusEvent("warning", f"wording flags off: {exc}"))
+            return None
+
+    @property
+    def consumed_s(self) -> float:
+        return self._samples_in / SAMPLE_RATE
+
+    def now(self) -> float:
+        return self._clock() if self._clock is not None else self.consumed_s
+
+    @property
+    def _window_s(self) -> float:
+        """How long after an apology ends its record stays open."""
+        laugh = self.options.thresholds.nervous_laugh.margin_s + 1.0
+        action = getattr(self.wording.options, "action_window_s", 8.0) if self.wording else 0.0
+        return max(laugh, action)
+
+    # -- streaming -------------------------------------------------------------------
+    def feed(self, block: np.ndarray) -> list[Event]:
+        """Consume a block (float32, 16 kHz, shape (n,)); return the events it produced."""
+        import time
+
+        events: list[Event] = self._startup
+        self._startup = []
+        block = np.asarray(block, dtype=np.float32).reshape(-1)
+        t0 = self.consumed_s
+        self._samples_in += len(block)
+        if self.laughter is not None:
+            tic = time.perf_counter()
+            events += self._on_laughter(self.laughter.feed(block, t0))
+            self.timings["laughter"] += time.perf_counter() - tic
+        tic = time.perf_counter()
+        utterances = self.segmenter.feed(block)
+        self.timings["vad"] += time.perf_counter() - tic
+        events += self._queue_utterances(utterances, flush=False)
+        events += self._finalize(self.consumed_s - self._window_s)
+        return events
+
+    def finish(self) -> list[Event]:
+        """End of stream: close the open utterance and every pending apology."""
+        events: list[Event] = self._startup
+        self._startup = []
+        events += self._queue_utterances(self.segmenter.flush(), flush=True)
+        if self.laughter is not None:
+            events += self._on_laughter(self.laughter.flush())
+        events += self._finalize(float("inf"))
+        return events
+
+    # -- stages ----------------------------------------------------------------------
+    def _queue_utterances(self, utterances: list[Utterance], flush: bool) -> list[Event]:
+        """Transcribe closed utterances, packed up to ``asr_pack_s`` per Whisper call."""
+        import time
+
+        events: list[Event] = []
+        pack_s = self.options.asr_pack_s
+        for utt in utterances + ([None] if flush else []):
+            queued = sum(u.end - u.start + 0.3 for u in self._asr_queue)
+            full = utt is None or queued + (utt.end - utt.start) > pack_s
+            if full and self._asr_queue:
+                tic = time.perf_counter()
+                batch = transcribe_packed(self.transcriber, [(u.start, u.samples) for u in self._asr_queue])
+                self.timings["asr"] += time.perf_counter() - tic
+                for queued_utt, words in zip(self._asr_queue, batch):
+                    events += self._on_utterance(queued_utt, words)
+                self._asr_queue = []
+            if utt is not None:
+                self._asr_queue.append(utt)
+                if pack_s <= 0:
+                    events += self._queue_utterances([], flush=True)
+        return events
+
+    def _on_utterance(self, utt: Utterance, words: list[Word]) -> list[Event]:
+        import time
+
+        events: list[Event] = [SpeechSegment(utt.start, utt.end, self.now())]
+        if not words:
+            return events
+        events.append(WordsEvent(utt.start, utt.end, tuple(words), self.now()))
+        tic = time.perf_counter()
+        pitch = track_pitch(utt.samples, SAMPLE_RATE, offset_s=utt.start)
+        self.timings["pitch"] += time.perf_counter() - tic
+        tic = time.perf_counter()
+        for pending in self._pending:
+            pending.after += [w for w in words if w.start >= pending.judged.apology.end]
+        apologies = self.finder.find(words, self.now())
+        for apology in apologies:
+            events += self._on_apology(apology, pitch, words)
+        self._update_baseline(words, apologies, pitch)
+        self._remember_words(words)
+        snapshot = self.baseline.snapshot()
+        utter = measure_span(words, pitch)
+        events.append(
+            RunningMeasures(utt.start, utt.end, utter.speaking_rate_sps, utter.pitch_median_hz, utter.pitch_range_st, snapshot, self.now())
+        )
+        self.timings["rest"] += time.perf_counter() - tic
+        return events
+
+    def _on_apology(self, apology: ApologyEvent, pitch: PitchTrack, words: list[Word]) -> list[Event]:
+        thresholds = self.options.thresholds
+        baseline = self.baseline.snapshot()
+        measures = compare(measure_span(apology.words, pitch, (apology.keyword_start, apology.keyword_end)), baseline)
+        flags = tuple(judge_delivery(measures, baseline, thresholds))
+        judged = JudgedApology(apology, measures, baseline, flags, self.now())
+        before = [w for w in list(self._recent_words) + words if w.end <= apology.start]
+        after = [w for w in words if w.start >= apology.end]
+        pending = _Pending(judged, before, after)
+        self._pending.append(pending)
+        events: list[Event] = [replace(apology, emitted_at_s=self.now())]
+        events += [self._flag_event(f, apology) for f in flags]
+        events += self._check_laughter(pending)
+        return events
+
+    def _on_laughter(self, segments: list[LaughterSegment]) -> list[Event]:
+        events: list[Event] = []
+        for seg in segments:
+            seg = replace(seg, emitted_at_s=self.now())
+            self._recent_laughter.append(seg)
+            events.append(seg)
+        while self._recent_laughter and self._recent_laughter[0].end < self.consumed_s - RECENT_S:
+            self._recent_laughter.popleft()
+        if segments:
+            for pending in self._pending:
+                events += self._check_laughter(pending)
+        return events
+
+    def _check_laughter(self, pending: _Pending) -> list[Event]:
+        if pending.laugh_flagged:
+            return []
+        apology = pending.judged.apology
+        flags = judge_laughter(apology.start, apology.end, list(self._recent_laughter), self.options.thresholds)
+        if not flags:
+            return []
+        pending.laugh_flagged = True
+        pending.judged = replace(pending.judged, flags=pending.judged.flags + tuple(flags))
+        return [self._flag_event(f, apology) for f in flags]
+
+    def _finalize(self, before_s: float) -> list[Event]:
+        """Close pending apologies that ended before ``before_s``."""
+        events: list[Event] = []
+        still: list[_Pending] = []
+        for pending in self._pending:
+            if pending.judged.apology.end > before_s:
+                still.append(pending)
+                continue
+            judged = pending.judged
+            apology = judged.apology
+            laugh_s = laughter_seconds(apology.start, apology.end, list(self._recent_laughter), self.options.thresholds.nervous_laugh.margin_s)
+            wording = self._judge_wording(pending)
+            events += [self._flag_event(f, apology) for f in wording]
+            judged = replace(
+                judged,
+                measures=replace(judged.measures, laughter_s=laugh_s),
+                flags=judged.flags + tuple(wording),
+                emitted_at_s=self.now(),
+            )
+            events.append(judged)
+        self._pending = still
+        return events
+
+    def _judge_wording(self, pending: _Pending) -> list:
+        if self.wording is None:
+            return []
+        apology = pending.judged.apology
+        window = getattr(self.wording.options, "action_window_s", 8.0)
+        after = [w for w in pending.after if w.start <= apology.end + window]
+        return list(self.wording.judge(apology.words, pending.before, after))
+
+    def _update_baseline(self, words: list[Word], apologies: list[ApologyEvent], pitch: PitchTrack) -> None:
+        """Non-apology stretches of the utterance go into the baseline; all of it into the
+        whole-call profile."""
+        self.profile.add(words, pitch)
+        spans = [(a.start, a.end) for a in apologies]
+        run: list[Word] = []
+        for word in words:
+            if any(lo <= word.start < hi or lo < word.end <= hi for lo, hi in spans):
+                self.baseline.add(run, pitch)
+                run = []
+            else:
+                run.append(word)
+        self.baseline.add(run, pitch)
+
+    def _remember_words(self, words: list[Word]) -> None:
+        self._recent_words.extend(words)
+        while self._recent_words and self._recent_words[0].end < self.consumed_s - RECENT_S:
+            self._recent_words.popleft()
+
+    def _flag_event(self, flag, apology: ApologyEvent) -> FlagEvent:
+        return FlagEvent(flag.kind, flag.reason, apology.start, apology.end, self.now(), flag.category)
+
+
+def run_to_end(pipeline: Pipeline, samples: np.ndarray, block_s: float = 1.0, on_progress=None) -> list[Event]:
+    """Feed a whole recording through ``pipeline`` as fast as possible; return all events.
+
+    on_progress(seconds_done) is called after each block (progress bars).
+    """
+    from .audio import iter_blocks
+
+    events: list[Event] = []
+    for block in iter_blocks(samples, block_s):
+        events += pipeline.feed(block)
+        if on_progress is not None:
+            on_progress(pipeline.consumed_s)
+    events += pipeline.finish()
+    return events
