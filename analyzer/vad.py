@@ -39,7 +39,7 @@ class VadOptions:
     threshold: float = 0.5
     neg_threshold: float = 0.35
     min_silence_s: float = 0.45
-    min_speech_s: float = 0.25
+    min_speech_s: float = 0.15
     max_utterance_s: float = 12.0
     pad_s: float = 0.15
 
@@ -67,17 +67,23 @@ def load_silero_session():
     return onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"], sess_options=opts)
 
 
-def speech_probabilities(session, frames: np.ndarray, context: np.ndarray) -> np.ndarray:
+def initial_state() -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros((1, 1, 128), np.float32), np.zeros((1, 1, 128), np.float32)
+
+
+def speech_probabilities(session, frames: np.ndarray, context: np.ndarray, state) -> tuple[np.ndarray, tuple]:
     """Speech probability per frame.
 
-    frames: float32 (n, 512); context: float32 (64,), the samples before frames[0].
-    Returns float32 (n,).
+    frames: float32 (n, 512); context: float32 (64,), the samples before frames[0];
+    state: the recurrent (h, c) carried over from the previous call (``initial_state()``).
+    The model runs the frames as a sequence, so carrying the state is what makes the
+    result independent of how the stream was blocked.
+    Returns (float32 (n,), new state).
     """
     contexts = np.concatenate([context[None, :], frames[:-1, -CONTEXT:]], axis=0)
     batch = np.concatenate([contexts, frames], axis=1).astype(np.float32)
-    state = np.zeros((1, 1, 128), dtype=np.float32)
-    out, _, _ = session.run(None, {"input": batch, "h": state, "c": state})
-    return np.asarray(out, dtype=np.float32).reshape(-1)
+    out, h, c = session.run(None, {"input": batch, "h": state[0], "c": state[1]})
+    return np.asarray(out, dtype=np.float32).reshape(-1), (h, c)
 
 
 class UtteranceSegmenter:
@@ -91,6 +97,7 @@ class UtteranceSegmenter:
         self.session = session if session is not None else load_silero_session()
         self._pending = np.zeros(0, np.float32)  # samples not yet framed
         self._context = np.zeros(CONTEXT, np.float32)
+        self._state = initial_state()
         self._frames_done = 0  # frames processed since stream start
         pad_frames = int(round(options.pad_s / FRAME_S))
         self._history: deque[np.ndarray] = deque(maxlen=max(pad_frames, 1))
@@ -112,7 +119,7 @@ class UtteranceSegmenter:
             return []
         frames = self._pending[: n * FRAME].reshape(n, FRAME)
         self._pending = self._pending[n * FRAME :]
-        probs = speech_probabilities(self.session, frames, self._context)
+        probs, self._state = speech_probabilities(self.session, frames, self._context, self._state)
         self._context = frames[-1, -CONTEXT:].copy()
         closed: list[Utterance] = []
         for frame, prob in zip(frames, probs):

@@ -1,0 +1,162 @@
+"""Where the tone thresholds come from: measurements on real speech in ../shared/data.
+
+Null distribution (speech that is NOT an apology, so no flag should fire): every
+LibriSpeech utterance, AMI excerpt and the telephone sample is transcribed, cut into
+sentence-sized spans of 1.5-4 s (as long as apologies are), and each span is compared with
+the rest of the same recording exactly as an apology is compared with the agent's baseline:
+rate ratio, pitch shift (st), range ratio.  The thresholds should sit in the far tail of
+these distributions (few false flags on other voices and recording conditions).
+
+Effect sizes of real emotional speech: EmoDB (5 speakers, acted German): happiness (F)
+against neutral (N) per speaker: pitch shift and range ratio.  A cheerful threshold above
+what real happy speech produces would never fire.
+
+Prints percentiles and writes benchmarks/results/calibration.json.
+Run: python benchmarks/calibrate.py [--shared ../shared] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analyzer.audio import load_audio  # noqa: E402
+from analyzer.measures import BaselineTracker, compare, measure_span  # noqa: E402
+from analyzer.pitch import hz_to_semitones, pitch_stats, track_pitch  # noqa: E402
+from analyzer.transcribe import Transcriber  # noqa: E402
+
+
+def spans_of(words, lo_s=1.5, hi_s=4.0):
+    """Consecutive word runs 1.5-4 s long (sentence-sized, like an apology)."""
+    spans, start = [], 0
+    for i in range(len(words)):
+        dur = words[i].end - words[start].start
+        if dur >= lo_s and (dur >= hi_s * 0.6 or words[i].text.strip()[-1:] in ".,?!"):
+            spans.append((start, i + 1))
+            start = i + 1
+    return [s for s in spans if words[s[1] - 1].end - words[s[0]].start <= hi_s]
+
+
+def null_measures(transcriber, path):
+    audio = load_audio(path)
+    words = transcriber.words(audio.samples)
+    if len(words) < 8:
+        return []
+    pitch = track_pitch(audio.samples)
+    out = []
+    for lo, hi in spans_of(words):
+        rest = BaselineTracker()
+        rest.defaults = type(rest.defaults)(min_rate_speech_s=3.0, min_voiced_s=1.5, min_range_chunks=1)
+        rest.add(words[:lo], pitch)
+        rest.add(words[hi:], pitch)
+        base = rest.snapshot()
+        if base.rate_source != "call":
+            continue
+        m = compare(measure_span(words[lo:hi], pitch), base)
+        out.append(
+            {
+                "file": str(path),
+                "syllables": m.syllables,
+                "rate_sps": m.speaking_rate_sps,
+                "rate_ratio": m.rate_vs_baseline,
+                "pitch_shift_st": m.pitch_shift_st,
+                "range_st": m.pitch_range_st,
+                "range_ratio": m.range_vs_baseline if base.pitch_source == "call" else None,
+                "voiced_s": m.voiced_s,
+            }
+        )
+    return out
+
+
+def emodb_effects(shared: Path):
+    """Per speaker: happy (F) vs neutral (N) median shift and range ratio; also sadness/boredom."""
+    files = sorted((shared / "data/emotion/emodb").glob("*.flac"))
+    per = {}
+    for f in files:
+        speaker, emotion = f.name[:2], f.name[5]
+        audio = load_audio(f)
+        track = track_pitch(audio.samples)
+        f0 = track.f0_hz[np.isfinite(track.f0_hz)]
+        stats = pitch_stats(f0)
+        if stats.median_hz is None:
+            continue
+        per.setdefault(speaker, {}).setdefault(emotion, []).append((hz_to_semitones(stats.median_hz), stats.range_st))
+    rows = []
+    for speaker, emos in per.items():
+        if "N" not in emos:
+            continue
+        n_med = np.median([m for m, _ in emos["N"]])
+        n_rng = np.median([r for _, r in emos["N"]])
+        for emo, values in emos.items():
+            for med, rng in values:
+                rows.append({"speaker": speaker, "emotion": emo, "shift_st": float(med - n_med), "range_ratio": float(rng / n_rng)})
+    return rows
+
+
+def pct(values, qs=(5, 50, 90, 95, 98, 99)):
+    v = np.asarray([x for x in values if x is not None], dtype=float)
+    return {f"p{q}": round(float(np.percentile(v, q)), 3) for q in qs} | {"n": int(len(v))} if len(v) else {"n": 0}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--limit", type=int, default=0, help="at most N LibriSpeech files (0 = all)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/calibration.json")
+    args = parser.parse_args()
+    data = args.shared / "data"
+    if not data.is_dir():
+        print(f"skipped: {data} not found (calibration needs ../shared/data)")
+        return 0
+    transcriber = Transcriber()
+    files = sorted((data / "speech/librispeech").rglob("*.flac"))
+    if args.limit:
+        files = files[: args.limit]
+    files += sorted((data / "conversation").rglob("*.flac"))
+    tic = time.time()
+    rows = []
+    for i, f in enumerate(files):
+        rows += null_measures(transcriber, f)
+        if i % 25 == 0:
+            print(f"  {i + 1}/{len(files)} files, {len(rows)} spans, {time.time() - tic:.0f} s", file=sys.stderr)
+    spans = [r for r in rows if r["syllables"] >= 5]
+    voiced = [r for r in spans if r["voiced_s"] >= 0.6]
+    summary = {
+        "null_spans": len(spans),
+        "files": len(files),
+        "rate_ratio": pct([r["rate_ratio"] for r in spans]),
+        "pitch_shift_st": pct([r["pitch_shift_st"] for r in voiced]),
+        "range_ratio": pct([r["range_ratio"] for r in voiced], qs=(1, 2, 5, 10, 50, 95, 98, 99)),
+        "range_st": pct([r["range_st"] for r in voiced], qs=(1, 2, 5, 10, 50, 95)),
+        "population_rate_sps": pct([r["rate_sps"] for r in spans], qs=(10, 50, 90)),
+    }
+    # Joint false-alarm rates of the default rules on this null set.
+    from analyzer.config import load_thresholds
+
+    t = load_thresholds()
+    summary["false_flag_rate"] = {
+        "rushed": float(np.mean([r["rate_ratio"] >= t.rushed.min_rate_ratio for r in spans])),
+        "cheerful": float(np.mean([(r["pitch_shift_st"] or 0) >= t.cheerful.min_pitch_shift_st and (r["range_ratio"] or 0) >= t.cheerful.min_range_ratio for r in voiced])),
+        "flat": float(np.mean([r["range_ratio"] is not None and r["range_ratio"] <= t.flat.max_range_ratio and r["range_st"] <= t.flat.max_range_st for r in voiced])),
+    }
+    emo = emodb_effects(args.shared)
+    summary["emodb_vs_neutral"] = {
+        e: {"shift_st": pct([r["shift_st"] for r in emo if r["emotion"] == e], qs=(25, 50, 75)), "range_ratio": pct([r["range_ratio"] for r in emo if r["emotion"] == e], qs=(25, 50, 75))}
+        for e in sorted({r["emotion"] for r in emo})
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"summary": summary, "spans": rows}, indent=1))
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

