@@ -35,38 +35,67 @@ class AnalyzeOptions:
     include_words: bool = True
 
 
+def load_laughter_detector(enabled: bool) -> tuple[Optional[object], Optional[str]]:
+    """The shipped laughter model, or (None, why) when it is off or cannot load."""
+    if not enabled:
+        return None, None
+    try:
+        from .laughter import LaughterDetector
+
+        return LaughterDetector(), None
+    except Exception as exc:  # missing/broken model: analyse the rest, say so
+        return None, f"laughter detection off: {str(exc).splitlines()[0]}"
+
+
+def load_wording_judge(options: PipelineOptions) -> tuple[Optional[object], Optional[str]]:
+    """Phrase lists for the wording flags, or (None, why)."""
+    if not options.wording:
+        return None, None
+    try:
+        from .language import LanguageOptions, WordingJudge
+
+        return WordingJudge(options.wording_options or LanguageOptions()), None
+    except Exception as exc:
+        return None, f"wording flags off: {str(exc).splitlines()[0]}"
+
+
 class Analyzer:
-    """Loads models once; ``analyze_file``/``analyze_samples`` return report dicts."""
+    """Loads models once; ``analyze_file``/``analyze_samples`` return report dicts and
+    ``new_pipeline`` gives live capture a pipeline over the same models."""
 
     def __init__(self, options: AnalyzeOptions = AnalyzeOptions()):
         self.options = options
         tic = time.perf_counter()
         self.transcriber = Transcriber(options.transcriber)
         self.vad_session = load_silero_session()
-        probe = Pipeline(self.transcriber, options.pipeline, vad_session=self.vad_session)
-        self.laughter_detector = probe.laughter.detector if probe.laughter is not None else None
-        self.wording_judge = probe.wording
-        self.startup_warnings = [e for e in probe.feed(np.zeros(0, np.float32)) if isinstance(e, StatusEvent)]
+        self.laughter_detector, laugh_warning = load_laughter_detector(options.pipeline.laughter)
+        self.wording_judge, wording_warning = load_wording_judge(options.pipeline)
+        self.warnings = [w for w in (laugh_warning, wording_warning) if w]
         self.load_s = time.perf_counter() - tic
 
-    def new_pipeline(self, clock=None) -> Pipeline:
-        opts = self.options.pipeline
+    def new_pipeline(self, clock=None, options: Optional[PipelineOptions] = None) -> Pipeline:
+        """A fresh pipeline (fresh baseline) over the loaded models."""
         pipeline = Pipeline(
             self.transcriber,
-            opts,
+            options or self.options.pipeline,
             clock=clock,
             vad_session=self.vad_session,
             laughter_detector=self.laughter_detector,
             wording_judge=self.wording_judge,
         )
-        pipeline._startup = list(self.startup_warnings)
-        if opts.laughter and self.laughter_detector is None:
-            pipeline.laughter = None
+        for warning in self.warnings:
+            pipeline.warn(warning)
         return pipeline
 
-    def analyze_file(self, path: Union[str, Path], on_progress: Optional[Callable[[float, float], None]] = None) -> dict:
+    def analyze_file(
+        self,
+        path: Union[str, Path],
+        on_progress: Optional[Callable[[float, float], None]] = None,
+        channel: Optional[Union[str, int]] = None,
+    ) -> dict:
+        """Report of one recording; ``channel`` overrides the options' channel."""
         tic = time.perf_counter()
-        audio = load_audio(path, self.options.channel)
+        audio = load_audio(path, self.options.channel if channel is None else channel)
         decode_s = time.perf_counter() - tic
         source = {"path": str(path), "sample_rate": audio.source_rate, "channels": audio.source_channels, "channel": audio.channel}
         return self.analyze_samples(audio, source, decode_s, on_progress)

@@ -96,32 +96,19 @@ class Pipeline:
         self._recent_words: deque[Word] = deque()
         self._recent_laughter: deque[LaughterSegment] = deque()
         self._pending: list[_Pending] = []
-        self._startup: list[Event] = []
+        self._queued_status: list[Event] = []
         self._asr_queue: list[Utterance] = []
-        self.laughter = self._make_laughter(laughter_detector) if options.laughter else None
-        self.wording = self._make_wording(wording_judge) if options.wording else None
+        self.laughter = None
+        if laughter_detector is not None and options.laughter:
+            from .laughter import LaughterTracker
+
+            self.laughter = LaughterTracker(laughter_detector)
+        self.wording = wording_judge if options.wording else None
         self.timings = {"vad": 0.0, "asr": 0.0, "pitch": 0.0, "laughter": 0.0, "rest": 0.0}
 
-    # -- optional stages ---------------------------------------------------------------
-    def _make_laughter(self, detector):
-        try:
-            from .laughter import LaughterDetector, LaughterTracker
-
-            return LaughterTracker(detector or LaughterDetector())
-        except Exception as exc:  # model missing or broken: say so, keep analysing
-            self._startup.append(StatusEvent("warning", f"laughter detection off: {exc}"))
-            return None
-
-    def _make_wording(self, judge):
-        if judge is not None:
-            return judge
-        try:
-            from .language import LanguageOptions, WordingJudge
-
-            return WordingJudge(self.options.wording_options or LanguageOptions())
-        except Exception as exc:
-            self._startup.append(StatusEvent("warning", f"wording flags off: {exc}"))
-            return None
+    def warn(self, message: str) -> None:
+        """Queue a warning StatusEvent for the next feed/finish call."""
+        self._queued_status.append(StatusEvent("warning", message))
 
     @property
     def consumed_s(self) -> float:
@@ -142,8 +129,8 @@ class Pipeline:
         """Consume a block (float32, 16 kHz, shape (n,)); return the events it produced."""
         import time
 
-        events: list[Event] = self._startup
-        self._startup = []
+        events: list[Event] = self._queued_status
+        self._queued_status = []
         block = np.asarray(block, dtype=np.float32).reshape(-1)
         t0 = self.consumed_s
         self._samples_in += len(block)
@@ -160,8 +147,8 @@ class Pipeline:
 
     def finish(self) -> list[Event]:
         """End of stream: close the open utterance and every pending apology."""
-        events: list[Event] = self._startup
-        self._startup = []
+        events: list[Event] = self._queued_status
+        self._queued_status = []
         events += self._queue_utterances(self.segmenter.flush(), flush=True)
         if self.laughter is not None:
             events += self._on_laughter(self.laughter.flush())

@@ -1,0 +1,122 @@
+"""Accuracy of `sincerity analyze` on calls it was not tuned on.
+
+Each call has a ``<audio>.truth.json`` (written by benchmarks/make_eval_calls.py) listing
+the apologies with their time span and expected tone flags.  A found apology matches a
+true one when their spans overlap.  Reports apology precision/recall and, per tone flag
+(rushed, cheerful, flat, nervous_laugh), precision/recall/F1 over matched apologies, plus
+the number of tone flags on calls that contain no apology (must be 0).
+
+Run: python benchmarks/make_eval_calls.py && python benchmarks/eval_accuracy.py [DIR]
+Writes benchmarks/results/accuracy.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analyzer.analyze import AnalyzeOptions, Analyzer  # noqa: E402
+from analyzer.judge import TONE_FLAGS  # noqa: E402
+
+
+def load_truth(path: Path) -> tuple[list[dict], str]:
+    truth = json.loads(path.read_text())
+    channel = "auto"
+    if isinstance(truth, dict):
+        channel = str(truth.get("agent_channel", truth.get("channel", "auto")))
+        truth = truth.get("apologies", [])
+    return truth, channel
+
+
+def match(found: list[dict], truth: list[dict]) -> list[tuple[dict, dict]]:
+    pairs, used = [], set()
+    for t in truth:
+        best, best_overlap = None, 0.0
+        for i, f in enumerate(found):
+            overlap = min(f["end"], t["end"]) - max(f["start"], t["start"])
+            if i not in used and overlap > best_overlap:
+                best, best_overlap = i, overlap
+        if best is not None:
+            used.add(best)
+            pairs.append((t, found[best]))
+    return pairs
+
+
+def prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=ROOT / "benchmarks/out/eval_calls")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/accuracy.json")
+    args = parser.parse_args()
+    calls = sorted(p for p in args.folder.glob("*") if p.suffix in (".wav", ".flac") and p.with_name(p.name + ".truth.json").exists())
+    if not calls:
+        print(f"no calls with truth in {args.folder}: run benchmarks/make_eval_calls.py first")
+        return 1
+    analyzer = Analyzer(AnalyzeOptions())
+    counts = {"tp": 0, "fp": 0, "fn": 0}
+    flag_counts = {k: {"tp": 0, "fp": 0, "fn": 0} for k in TONE_FLAGS}
+    no_apology_tone_flags = 0
+    details = []
+    for path in calls:
+        truth, channel = load_truth(path.with_name(path.name + ".truth.json"))
+        report = analyzer.analyze_file(path, channel=channel)
+        found = report["apologies"]
+        pairs = match(found, truth)
+        counts["tp"] += len(pairs)
+        counts["fp"] += len(found) - len(pairs)
+        counts["fn"] += len(truth) - len(pairs)
+        if not truth:
+            no_apology_tone_flags += sum(1 for a in found for f in a["flags"] if f["kind"] in TONE_FLAGS)
+        matched_found = {id(f) for _, f in pairs}
+        for t, f in pairs:
+            got = {x["kind"] for x in f["flags"]}
+            want = set(t.get("expected_flags", []))
+            for kind in TONE_FLAGS:
+                if kind in got and kind in want:
+                    flag_counts[kind]["tp"] += 1
+                elif kind in got:
+                    flag_counts[kind]["fp"] += 1
+                elif kind in want:
+                    flag_counts[kind]["fn"] += 1
+        for f in found:
+            if id(f) not in matched_found:
+                for x in f["flags"]:
+                    if x["kind"] in TONE_FLAGS:
+                        flag_counts[x["kind"]]["fp"] += 1
+        for t in truth:
+            if not any(t is tt for tt, _ in pairs):
+                for kind in t.get("expected_flags", []):
+                    if kind in flag_counts:
+                        flag_counts[kind]["fn"] += 1
+        details.append(
+            {
+                "call": path.name,
+                "truth": [(round(t["start"], 1), t.get("expected_flags", [])) for t in truth],
+                "found": [(round(f["start"], 1), [x["kind"] for x in f["flags"] if x["kind"] in TONE_FLAGS], f["text"]) for f in found],
+            }
+        )
+        print(f"{path.name}: {len(truth)} true, {len(found)} found, {len(pairs)} matched")
+    apology = prf(**counts)
+    flags = {k: prf(**v) for k, v in flag_counts.items()}
+    print(f"\napologies: precision {apology['precision']:.2f} recall {apology['recall']:.2f} ({counts})")
+    print("flag            precision recall  F1     tp fp fn")
+    for k, v in flags.items():
+        print(f"{k:<15} {v['precision']:9.2f} {v['recall']:6.2f} {v['f1']:6.2f}  {v['tp']:3d} {v['fp']:2d} {v['fn']:2d}")
+    print(f"tone flags on calls without apologies: {no_apology_tone_flags}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"calls": len(calls), "apologies": apology, "flags": flags, "no_apology_tone_flags": no_apology_tone_flags, "details": details}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
