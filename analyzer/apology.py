@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from .events import ApologyEvent, Word
+from .wordspans import split_sentences
 
-_SENTENCE_END = re.compile(r"[.!?]$")
 _CLAUSE_END = re.compile(r"[,;:]$")
 _TOKEN = re.compile(r"[a-z']+")
 
@@ -96,19 +96,6 @@ def _is_repeat_request(sentence_words: Sequence[Word], tokens: Sequence[str], op
     if tokens in (["pardon"], ["pardon", "me"], ["beg", "your", "pardon"], ["i", "beg", "your", "pardon"]):
         return True
     return False
-
-
-def split_sentences(words: Sequence[Word], max_pause_s: float) -> list[tuple[int, int]]:
-    """Sentence boundaries as [start, end) word indices, from punctuation and pauses."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for i, word in enumerate(words):
-        is_last = i == len(words) - 1
-        pause_after = (words[i + 1].start - word.end) if not is_last else 0.0
-        if is_last or _SENTENCE_END.search(word.text.strip()) or pause_after >= max_pause_s:
-            spans.append((start, i + 1))
-            start = i + 1
-    return spans
 
 
 def _narrow_to_clause(words: Sequence[Word], lo: int, hi: int, key: int, max_words: int) -> tuple[int, int]:

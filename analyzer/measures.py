@@ -1,7 +1,8 @@
 """Delivery measures of a stretch of speech, and the agent's running baseline.
 
 Speaking rate counts the syllables of the recognised words (analyzer.syllables) over the
-span from the first word's start to the last word's end (pauses included); articulation
+span from the first word's start to the last word's end (pauses included; the baseline
+sums sentence by sentence, so pauses between sentences do not count); articulation
 rate removes inter-word pauses of 150 ms or more.  Pitch figures come from the voiced
 frames of the utterance's F0 track (analyzer.pitch).
 
@@ -21,8 +22,10 @@ import numpy as np
 from .events import Baseline, DeliveryMeasures, Word
 from .pitch import HOP_S, PitchTrack, hz_to_semitones, pitch_stats, semitones_to_hz
 from .syllables import word_syllables
+from .wordspans import pause_time, speech_duration, split_sentences
 
 PAUSE_S = 0.15
+SENTENCE_PAUSE_S = 0.7  # as analyzer.apology cuts apology spans
 CHUNK_S = 3.0  # baseline pitch ranges are taken over chunks about as long as an apology
 
 
@@ -45,15 +48,6 @@ class BaselineDefaults:
     min_range_chunks: int = 3
 
 
-def speech_duration(words: Sequence[Word]) -> float:
-    return max(0.0, words[-1].end - words[0].start) if words else 0.0
-
-
-def pause_time(words: Sequence[Word], min_pause_s: float = PAUSE_S) -> float:
-    gaps = (b.start - a.end for a, b in zip(words, words[1:]))
-    return sum(g for g in gaps if g >= min_pause_s)
-
-
 def syllables_of(words: Sequence[Word]) -> int:
     return sum(word_syllables(w.text) for w in words)
 
@@ -69,7 +63,7 @@ def measure_span(
     """
     duration = speech_duration(words)
     syllables = syllables_of(words)
-    speaking = duration - pause_time(words)
+    speaking = duration - pause_time(words, PAUSE_S)
     stats = pitch_stats(pitch.between(words[0].start, words[-1].end)) if words else pitch_stats(np.zeros(0))
     return DeliveryMeasures(
         duration_s=duration,
@@ -136,7 +130,9 @@ class BaselineTracker:
         if not words:
             return
         self.syllables += syllables_of(words)
-        self.speech_s += speech_duration(words)
+        # Sentence by sentence, as apology spans are measured: pauses between sentences
+        # would otherwise slow the baseline and make every apology look rushed.
+        self.speech_s += sum(speech_duration(words[lo:hi]) for lo, hi in split_sentences(words, SENTENCE_PAUSE_S))
         f0 = pitch.between(words[0].start, words[-1].end)
         self._pitch.add(hz_to_semitones(f0))
         for chunk in _chunks(words, CHUNK_S):

@@ -2,7 +2,7 @@
 
 Null distribution (speech that is NOT an apology, so no flag should fire): every
 LibriSpeech utterance, AMI excerpt and the telephone sample is transcribed, cut into
-sentence-sized spans of 1.5-4 s (as long as apologies are), and each span is compared with
+sentences exactly as apology spans are cut (0.8-6 s long), and each sentence is compared with
 the rest of the same recording exactly as an apology is compared with the agent's baseline:
 rate ratio, pitch shift (st), range ratio.  The thresholds should sit in the far tail of
 these distributions (few false flags on other voices and recording conditions).
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -28,29 +29,35 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from analyzer.apology import FinderOptions, split_sentences  # noqa: E402
 from analyzer.audio import load_audio  # noqa: E402
 from analyzer.measures import BaselineTracker, compare, measure_span  # noqa: E402
 from analyzer.pitch import hz_to_semitones, pitch_stats, track_pitch  # noqa: E402
 from analyzer.transcribe import Transcriber  # noqa: E402
 
 
-def spans_of(words, lo_s=1.5, hi_s=4.0):
-    """Consecutive word runs 1.5-4 s long (sentence-sized, like an apology)."""
-    spans, start = [], 0
-    for i in range(len(words)):
-        dur = words[i].end - words[start].start
-        if dur >= lo_s and (dur >= hi_s * 0.6 or words[i].text.strip()[-1:] in ".,?!"):
-            spans.append((start, i + 1))
-            start = i + 1
-    return [s for s in spans if words[s[1] - 1].end - words[s[0]].start <= hi_s]
+def spans_of(words, lo_s=0.8, hi_s=6.0):
+    """Sentences cut exactly as apology spans are (analyzer.apology.split_sentences)."""
+    spans = split_sentences(words, FinderOptions().max_pause_s)
+    return [(lo, hi) for lo, hi in spans if lo_s <= words[hi - 1].end - words[lo].start <= hi_s]
 
 
-def null_measures(transcriber, path):
+def transcribe_cached(transcriber, path: Path, cache: Path):
+    """Words and pitch of a whole recording, cached (recomputing takes ~10 min)."""
+    key = cache / (path.parent.name + "_" + path.stem + ".pkl")
+    if key.exists():
+        return pickle.loads(key.read_bytes())
     audio = load_audio(path)
-    words = transcriber.words(audio.samples)
+    result = (transcriber.words(audio.samples), track_pitch(audio.samples))
+    key.parent.mkdir(parents=True, exist_ok=True)
+    key.write_bytes(pickle.dumps(result))
+    return result
+
+
+def null_measures(transcriber, path, cache):
+    words, pitch = transcribe_cached(transcriber, path, cache)
     if len(words) < 8:
         return []
-    pitch = track_pitch(audio.samples)
     out = []
     for lo, hi in spans_of(words):
         rest = BaselineTracker()
@@ -111,6 +118,7 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--limit", type=int, default=0, help="at most N LibriSpeech files (0 = all)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/calibration.json")
+    parser.add_argument("--cache", type=Path, default=ROOT / "benchmarks/out/calibration_cache")
     args = parser.parse_args()
     data = args.shared / "data"
     if not data.is_dir():
@@ -124,7 +132,7 @@ def main() -> int:
     tic = time.time()
     rows = []
     for i, f in enumerate(files):
-        rows += null_measures(transcriber, f)
+        rows += null_measures(transcriber, f, args.cache)
         if i % 25 == 0:
             print(f"  {i + 1}/{len(files)} files, {len(rows)} spans, {time.time() - tic:.0f} s", file=sys.stderr)
     spans = [r for r in rows if r["syllables"] >= 5]
