@@ -10,7 +10,8 @@ What counts as an apology (see README "What counts as an apology"):
 An apology's span is its sentence: words up to the previous sentence end (. ! ?), a
 pause of ``max_pause_s``, or the utterance start, through the next sentence end or pause.
 Very long sentences are narrowed to the clause (commas, semicolons) around the keyword.
-Several keywords in one sentence make one apology.
+Several keywords in one sentence make one apology, and so do consecutive apology
+sentences said without a pause ("Sorry about that. I apologize for the trouble.").
 """
 
 from __future__ import annotations
@@ -53,11 +54,13 @@ class FinderOptions:
     """max_pause_s: a silence this long between words ends a sentence (s).
     max_span_words: sentences longer than this are narrowed to the keyword's clause.
     max_request_words: a question this short around "sorry"/"pardon" is a repeat request.
+    merge_gap_s: consecutive apology sentences closer than this are one apology.
     """
 
     max_pause_s: float = 0.7
     max_span_words: int = 20
     max_request_words: int = 8
+    merge_gap_s: float = 0.5
 
 
 def norm(text: str) -> str:
@@ -119,25 +122,31 @@ class ApologyFinder:
     def find(self, words: Sequence[Word], emitted_at_s: float = 0.0) -> list[ApologyEvent]:
         """Apologies among ``words`` (one utterance, in time order)."""
         tokens = [norm(w.text) for w in words]
-        found: list[ApologyEvent] = []
+        spans: list[tuple[int, int, int]] = []  # (first word, end word, keyword index)
         for lo, hi in split_sentences(words, self.options.max_pause_s):
             sentence_tokens = [t for t in tokens[lo:hi] if t]
             key = next((i for i in range(lo, hi) if tokens[i] and keyword_at(tokens, i)), None)
             if key is None or _is_repeat_request(words[lo:hi], sentence_tokens, self.options):
                 continue
             span_lo, span_hi = _narrow_to_clause(words, lo, hi, key, self.options.max_span_words)
-            n_key = keyword_at(tokens, key) or 1
-            span = tuple(words[span_lo:span_hi])
-            found.append(
-                ApologyEvent(
-                    start=span[0].start,
-                    end=span[-1].end,
-                    text="".join(w.text for w in span).strip(),
-                    keyword=" ".join(tokens[key : key + n_key]),
-                    keyword_start=words[key].start,
-                    keyword_end=words[min(key + n_key, len(words)) - 1].end,
-                    words=span,
-                    emitted_at_s=emitted_at_s,
-                )
-            )
-        return found
+            previous = spans[-1] if spans else None
+            if previous and previous[1] == span_lo and words[span_lo].start - words[span_lo - 1].end < self.options.merge_gap_s:
+                spans[-1] = (previous[0], span_hi, previous[2])  # "Sorry about that. I apologize..."
+            else:
+                spans.append((span_lo, span_hi, key))
+        return [self._event(words, tokens, lo, hi, key, emitted_at_s) for lo, hi, key in spans]
+
+    @staticmethod
+    def _event(words, tokens, lo: int, hi: int, key: int, emitted_at_s: float) -> ApologyEvent:
+        n_key = keyword_at(tokens, key) or 1
+        span = tuple(words[lo:hi])
+        return ApologyEvent(
+            start=span[0].start,
+            end=span[-1].end,
+            text="".join(w.text for w in span).strip(),
+            keyword=" ".join(tokens[key : key + n_key]),
+            keyword_start=words[key].start,
+            keyword_end=words[min(key + n_key, len(words)) - 1].end,
+            words=span,
+            emitted_at_s=emitted_at_s,
+        )

@@ -27,10 +27,11 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class RushedThresholds:
-    """rushed: apology rate >= min_rate_ratio x baseline rate, and at least
-    min_syllables syllables (too few syllables give no stable rate)."""
+    """rushed: apology rate >= min_rate_ratio x baseline rate AND >= min_rate_sps
+    syllables/s, with at least min_syllables syllables (fewer give no stable rate)."""
 
-    min_rate_ratio: float = 1.3
+    min_rate_ratio: float = 1.4
+    min_rate_sps: float = 5.0
     min_syllables: int = 5
 
 
@@ -39,7 +40,7 @@ class CheerfulThresholds:
     """cheerful: median pitch raised by >= min_pitch_shift_st AND range widened to
     >= min_range_ratio x the baseline range."""
 
-    min_pitch_shift_st: float = 2.0
+    min_pitch_shift_st: float = 2.5
     min_range_ratio: float = 1.3
     min_voiced_s: float = 0.4
 

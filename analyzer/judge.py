@@ -19,11 +19,12 @@ def _basis(baseline: Baseline, source: str) -> str:
 
 def judge_rushed(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
     ratio = m.rate_vs_baseline
-    if ratio is None or m.syllables < t.rushed.min_syllables or ratio < t.rushed.min_rate_ratio:
+    r = t.rushed
+    if ratio is None or m.syllables < r.min_syllables or ratio < r.min_rate_ratio or m.speaking_rate_sps < r.min_rate_sps:
         return []
     reason = (
         f"{m.speaking_rate_sps:.1f} syll/s, {ratio:.2f}x {_basis(b, b.rate_source)} "
-        f"{b.speaking_rate_sps:.1f} syll/s (threshold {t.rushed.min_rate_ratio:.2f}x)"
+        f"{b.speaking_rate_sps:.1f} syll/s (thresholds {r.min_rate_ratio:.2f}x and {r.min_rate_sps:.1f} syll/s)"
     )
     return [Flag("rushed", reason, round(ratio, 3), t.rushed.min_rate_ratio)]
 

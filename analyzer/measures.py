@@ -34,14 +34,14 @@ class BaselineDefaults:
     """Population defaults used until the call has given enough speech.
 
     speaking_rate_sps: conversational English, about 4 syllables/s (LibriSpeech read
-        speech measured here: median 4.0; see benchmarks/calibrate.py).
+        sentences measured here: median 4.4; see benchmarks/calibrate.py).
     pitch_range_st: typical 10-90 % F0 range of a 2-4 s stretch of speech, semitones.
     min_rate_speech_s: seconds of non-apology speech before the call's own rate is used.
     min_voiced_s: seconds of voiced frames before the call's own pitch median is used.
     min_range_chunks: chunks before the call's own pitch range is used.
     """
 
-    speaking_rate_sps: float = 4.0
+    speaking_rate_sps: float = 4.2
     pitch_range_st: float = 6.0
     min_rate_speech_s: float = 8.0
     min_voiced_s: float = 3.0

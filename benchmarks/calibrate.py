@@ -43,15 +43,17 @@ def spans_of(words, lo_s=0.8, hi_s=6.0):
 
 
 def transcribe_cached(transcriber, path: Path, cache: Path):
-    """Words and pitch of a whole recording, cached (recomputing takes ~10 min)."""
+    """Words (cached: transcribing everything takes ~10 min) and pitch (recomputed, so
+    changes to the tracker are measured) of a whole recording."""
     key = cache / (path.parent.name + "_" + path.stem + ".pkl")
-    if key.exists():
-        return pickle.loads(key.read_bytes())
     audio = load_audio(path)
-    result = (transcriber.words(audio.samples), track_pitch(audio.samples))
-    key.parent.mkdir(parents=True, exist_ok=True)
-    key.write_bytes(pickle.dumps(result))
-    return result
+    if key.exists():
+        words = pickle.loads(key.read_bytes())
+    else:
+        words = transcriber.words(audio.samples)
+        key.parent.mkdir(parents=True, exist_ok=True)
+        key.write_bytes(pickle.dumps(words))
+    return words, track_pitch(audio.samples)
 
 
 def null_measures(transcriber, path, cache):

@@ -62,3 +62,10 @@ def test_a_long_pause_ends_the_span_without_punctuation():
 
 def test_two_keywords_in_one_sentence_make_one_apology():
     assert len(finder.find(words_from("Sorry, so sorry about that."))) == 1
+
+
+def test_consecutive_apology_sentences_in_one_breath_are_one_apology():
+    spans = finder.find(words_from("Sorry about that. I apologize for the trouble. Your refund is on the way."))
+    assert [a.text for a in spans] == ["Sorry about that. I apologize for the trouble."]
+    apart = finder.find(words_from("Sorry about that. Let me check. I apologize for the trouble.", pause_after={2: 0.6}))
+    assert len(apart) == 2
