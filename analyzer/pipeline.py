@@ -98,6 +98,10 @@ class Pipeline:
         self._pending: list[_Pending] = []
         self._queued_status: list[Event] = []
         self._asr_queue: list[Utterance] = []
+        # Live capture sets this while catching up: utterances are counted, not transcribed.
+        self.skip_utterances = False
+        self.skipped_utterances = 0
+        self.skipped_speech_s = 0.0
         self.laughter = None
         if laughter_detector is not None and options.laughter:
             from .laughter import LaughterTracker
@@ -142,8 +146,16 @@ class Pipeline:
         utterances = self.segmenter.feed(block)
         self.timings["vad"] += time.perf_counter() - tic
         events += self._queue_utterances(utterances, flush=False)
-        events += self._finalize(self.consumed_s - self._window_s)
+        events += self._finalize(self._heard_until_s() - self._window_s)
         return events
+
+    def _heard_until_s(self) -> float:
+        """Audio time up to which every word has been transcribed: apologies' context
+        windows close against this, not against audio still waiting for Whisper."""
+        pending = [u.start for u in self._asr_queue]
+        if self.segmenter.open_since_s is not None:
+            pending.append(self.segmenter.open_since_s)
+        return min(pending, default=self.consumed_s)
 
     def finish(self) -> list[Event]:
         """End of stream: close the open utterance and every pending apology."""
@@ -161,6 +173,10 @@ class Pipeline:
         import time
 
         events: list[Event] = []
+        if self.skip_utterances:
+            self.skipped_utterances += len(utterances)
+            self.skipped_speech_s += sum(u.end - u.start for u in utterances)
+            utterances = []
         pack_s = self.options.asr_pack_s
         for utt in utterances + ([None] if flush else []):
             queued = sum(u.end - u.start + 0.3 for u in self._asr_queue)
@@ -182,6 +198,7 @@ class Pipeline:
         import time
 
         events: list[Event] = [SpeechSegment(utt.start, utt.end, self.now())]
+        words = self._clamp_to_speech(words, utt)
         if not words:
             return events
         events.append(WordsEvent(utt.start, utt.end, tuple(words), self.now()))
@@ -203,6 +220,13 @@ class Pipeline:
         )
         self.timings["rest"] += time.perf_counter() - tic
         return events
+
+    def _clamp_to_speech(self, words: list[Word], utt: Utterance) -> list[Word]:
+        """Whisper tends to start an utterance's first word at the start of the cut audio,
+        i.e. in the VAD's leading pad; start no word before the voice onset so a span's
+        rate does not depend on how the audio was cut (live vs packed file runs)."""
+        onset = min(utt.start + self.options.vad.pad_s, utt.end)
+        return [w if w.start >= onset else Word(w.text, onset, max(onset, w.end), w.probability) for w in words]
 
     def _on_apology(self, apology: ApologyEvent, pitch: PitchTrack, words: list[Word]) -> list[Event]:
         thresholds = self.options.thresholds

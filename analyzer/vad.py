@@ -38,7 +38,7 @@ class VadOptions:
 
     threshold: float = 0.5
     neg_threshold: float = 0.35
-    min_silence_s: float = 0.45
+    min_silence_s: float = 0.35
     min_speech_s: float = 0.15
     max_utterance_s: float = 12.0
     pad_s: float = 0.15
@@ -110,6 +110,11 @@ class UtteranceSegmenter:
     @property
     def consumed_s(self) -> float:
         return self._frames_done * FRAME_S
+
+    @property
+    def open_since_s(self) -> Optional[float]:
+        """Start (s) of the utterance still being heard, None between utterances."""
+        return None if self._utt_start_frame is None else max(0, self._utt_start_frame) * FRAME_S
 
     def feed(self, block: np.ndarray) -> list[Utterance]:
         """Consume a block of 16 kHz float32 audio; return utterances that closed."""
