@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,12 +58,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=ROOT / "benchmarks/out/eval_calls")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/accuracy.json")
+    parser.add_argument("--no-laughter", action="store_true", help="skip the laughter detector")
     args = parser.parse_args()
     calls = sorted(p for p in args.folder.glob("*") if p.suffix in (".wav", ".flac") and p.with_name(p.name + ".truth.json").exists())
     if not calls:
         print(f"no calls with truth in {args.folder}: run benchmarks/make_eval_calls.py first")
         return 1
-    analyzer = Analyzer(AnalyzeOptions())
+    options = AnalyzeOptions()
+    if args.no_laughter:
+        options = replace(options, pipeline=replace(options.pipeline, laughter=False))
+    analyzer = Analyzer(options)
     counts = {"tp": 0, "fp": 0, "fn": 0}
     flag_counts = {k: {"tp": 0, "fp": 0, "fn": 0} for k in TONE_FLAGS}
     no_apology_tone_flags = 0
