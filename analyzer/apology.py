@@ -26,6 +26,8 @@ from .wordspans import split_sentences
 _CLAUSE_END = re.compile(r"[,;:]$")
 _TOKEN = re.compile(r"[a-z']+")
 
+# Cues that the "sorry" asks the customer to repeat.  "didn't catch/hear" only with "I"
+# as subject: "sorry we didn't catch that sooner" is an apology.
 _REPEAT_CUES = (
     "repeat",
     "say that again",
@@ -33,17 +35,20 @@ _REPEAT_CUES = (
     "come again",
     "what was that",
     "what did you say",
-    "didn't catch",
-    "didnt catch",
-    "did not catch",
-    "didn't hear",
-    "didnt hear",
-    "did not hear",
+    "i didn't catch",
+    "i didnt catch",
+    "i did not catch",
+    "i didn't hear",
+    "i didnt hear",
+    "i did not hear",
+    "i missed that",
+    "i missed what",
+    "you cut out",
     "you're breaking up",
     "youre breaking up",
-    "one more time",
+    "you are breaking up",
+    "i lost you",
     "speak up",
-    "what was your",
     "could you spell",
     "can you spell",
 )
@@ -123,11 +128,17 @@ class ApologyFinder:
         """Apologies among ``words`` (one utterance, in time order)."""
         tokens = [norm(w.text) for w in words]
         spans: list[tuple[int, int, int]] = []  # (first word, end word, keyword index)
-        for lo, hi in split_sentences(words, self.options.max_pause_s):
+        sentences = split_sentences(words, self.options.max_pause_s)
+        for n, (lo, hi) in enumerate(sentences):
             sentence_tokens = [t for t in tokens[lo:hi] if t]
             key = next((i for i in range(lo, hi) if tokens[i] and keyword_at(tokens, i)), None)
             if key is None or _is_repeat_request(words[lo:hi], sentence_tokens, self.options):
                 continue
+            if len(sentence_tokens) <= 3 and n + 1 < len(sentences):
+                # "I'm sorry. Could you say that again?": the request is the next sentence.
+                nlo, nhi = sentences[n + 1]
+                if _is_repeat_request(words[nlo:nhi], [t for t in tokens[nlo:nhi] if t], self.options):
+                    continue
             span_lo, span_hi = _narrow_to_clause(words, lo, hi, key, self.options.max_span_words)
             previous = spans[-1] if spans else None
             if previous and previous[1] == span_lo and words[span_lo].start - words[span_lo - 1].end < self.options.merge_gap_s:

@@ -32,7 +32,7 @@ class RushedThresholds:
 
     min_rate_ratio: float = 1.4
     min_rate_sps: float = 5.0
-    min_syllables: int = 5
+    min_syllables: int = 6
 
 
 @dataclass(frozen=True)

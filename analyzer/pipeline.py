@@ -34,7 +34,7 @@ from .events import (
 )
 from .judge import judge_delivery, judge_laughter, laughter_seconds
 from .measures import BaselineTracker, compare, measure_span
-from .pitch import PitchTrack, track_pitch
+from .pitch import PitchTrack, align_octave, track_pitch
 from .transcribe import Transcriber, transcribe_packed
 from .vad import Utterance, UtteranceSegmenter, VadOptions
 
@@ -204,6 +204,7 @@ class Pipeline:
         events.append(WordsEvent(utt.start, utt.end, tuple(words), self.now()))
         tic = time.perf_counter()
         pitch = track_pitch(utt.samples, SAMPLE_RATE, offset_s=utt.start)
+        pitch = align_octave(pitch, self.baseline.snapshot().pitch_median_hz)
         self.timings["pitch"] += time.perf_counter() - tic
         tic = time.perf_counter()
         for pending in self._pending:

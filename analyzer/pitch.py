@@ -113,6 +113,21 @@ def fold_octave_jumps(f0_hz: np.ndarray, fold_from_st: float = 10.0, drop_beyond
     return np.where(keep, REFERENCE_HZ * 2.0 ** (folded / 12.0), np.nan)
 
 
+def align_octave(track: PitchTrack, reference_hz: Optional[float], tolerance_st: float = 9.0) -> PitchTrack:
+    """Move a whole utterance's track by octaves when its median sits more than
+    ``tolerance_st`` from the speaker's reference median (Hz): on telephone audio, where
+    the fundamental is filtered out, trackers can lock onto a harmonic for a whole
+    utterance.  No real level change between utterances is an octave or more."""
+    voiced = track.f0_hz[np.isfinite(track.f0_hz)]
+    if reference_hz is None or len(voiced) < 5:
+        return track
+    offset = float(np.median(hz_to_semitones(voiced)) - hz_to_semitones(np.array([reference_hz]))[0])
+    if abs(offset) <= tolerance_st:
+        return track
+    octaves = round(offset / 12.0) or (1 if offset > 0 else -1)
+    return PitchTrack(track.times_s, track.f0_hz * 2.0 ** (-octaves))
+
+
 def _remove_hum(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     """High-pass at 70 Hz: several LibriSpeech recordings carry 50/60 Hz hum strong
     enough that both DIO and pYIN lock onto it as a 'voice' at the search floor."""

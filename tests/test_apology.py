@@ -69,3 +69,22 @@ def test_consecutive_apology_sentences_in_one_breath_are_one_apology():
     assert [a.text for a in spans] == ["Sorry about that. I apologize for the trouble."]
     apart = finder.find(words_from("Sorry about that. Let me check. I apologize for the trouble.", pause_after={2: 0.6}))
     assert len(apart) == 2
+
+
+@pytest.mark.parametrize(
+    "text,is_apology",
+    [
+        ("I'm sorry we didn't catch that sooner.", True),
+        ("Sorry, you cut out for a second there.", False),
+        ("Sorry, I missed that last part.", False),
+        ("Sorry, you're breaking up.", False),
+    ],
+)
+def test_repeat_cues_need_a_request_not_just_the_words(text, is_apology):
+    assert bool(found(text)) == is_apology
+
+
+def test_a_bare_sorry_before_a_repeat_request_is_part_of_the_request():
+    assert found("I'm sorry. Could you say that again?") == []
+    assert found("Sorry. What was the order number?") == []
+    assert len(found("I'm sorry. That should not have happened.")) == 1

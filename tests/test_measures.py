@@ -55,3 +55,13 @@ def test_compare_reports_ratio_and_shift_against_baseline():
     assert m.rate_vs_baseline > 1.5
     assert abs(m.pitch_shift_st - 4.0) < 0.5
     assert m.range_vs_baseline > 1.5
+
+
+def test_align_octave_moves_a_whole_locked_utterance_but_not_a_real_shift():
+    from analyzer.pitch import align_octave
+
+    locked = _track(0, 2, 400.0, 1.0)  # a harmonic lock: two octaves above a 100 Hz voice
+    fixed = align_octave(locked, 100.0)
+    assert abs(np.median(fixed.f0_hz) - 100.0) < 5
+    raised = _track(0, 2, 100.0 * 2 ** (5 / 12), 1.0)  # +5 st: cheerful, not an error
+    assert np.allclose(align_octave(raised, 100.0).f0_hz, raised.f0_hz)
