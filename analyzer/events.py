@@ -198,19 +198,23 @@ Event = Union[
 ]
 
 
-def _rounded(value: Any) -> Any:
+def rounded(value: Any) -> Any:
+    """``value`` made JSON-ready: floats (numpy scalars too) rounded to 1 ms / 0.001,
+    tuples as lists, recursively."""
+    if hasattr(value, "item") and not isinstance(value, (list, tuple, dict)):
+        value = value.item()  # numpy scalar
     if isinstance(value, float):
         return round(value, 3)
     if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
+        return {k: rounded(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_rounded(v) for v in value]
+        return [rounded(v) for v in value]
     return value
 
 
 def event_to_dict(event: Any) -> dict[str, Any]:
     """A JSON-ready dict of any event or dataclass above (floats rounded to ms)."""
-    return _rounded(asdict(event))
+    return rounded(asdict(event))
 
 
 __all__ = [
@@ -228,4 +232,5 @@ __all__ = [
     "StatusEvent",
     "Event",
     "event_to_dict",
+    "rounded",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, Iterable, Optional
 
-from .events import Event, JudgedApology, LaughterSegment, StatusEvent, WordsEvent
+from .events import Event, JudgedApology, LaughterSegment, StatusEvent, WordsEvent, rounded
 
 SCHEMA = "sincerity.report/1"
 
@@ -76,19 +76,7 @@ def build_report(
         report["all_speech"] = profile
     if include_words:
         report["words"] = words
-    return _round(report)
-
-
-def _round(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, 3)
-    if isinstance(value, dict):
-        return {k: _round(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_round(v) for v in value]
-    if hasattr(value, "item"):  # numpy scalars
-        return _round(value.item())
-    return value
+    return rounded(report)
 
 
 def render_text(report: dict[str, Any], name: str = "") -> str:
