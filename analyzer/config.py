@@ -38,10 +38,13 @@ class RushedThresholds:
 @dataclass(frozen=True)
 class CheerfulThresholds:
     """cheerful: median pitch raised by >= min_pitch_shift_st AND range widened to
-    >= min_range_ratio x the baseline range."""
+    >= min_range_ratio x the baseline range, or raised by >= strong_shift_st alone (a
+    raise that sure needs no second cue; ranges are the less reliable measure on
+    breathy and phone voices, where few frames are voiced)."""
 
     min_pitch_shift_st: float = 2.5
     min_range_ratio: float = 1.3
+    strong_shift_st: float = 4.5
     min_voiced_s: float = 0.4
 
 

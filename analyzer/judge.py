@@ -34,12 +34,15 @@ def judge_cheerful(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag
     shift, ratio = m.pitch_shift_st, m.range_vs_baseline
     if shift is None or ratio is None or m.voiced_s < c.min_voiced_s:
         return []
-    if shift < c.min_pitch_shift_st or ratio < c.min_range_ratio:
+    widened = shift >= c.min_pitch_shift_st and ratio >= c.min_range_ratio
+    if not widened and shift < c.strong_shift_st:
         return []
+    raise_threshold = c.min_pitch_shift_st if widened else c.strong_shift_st
     reason = (
         f"pitch {shift:+.1f} st above {_basis(b, b.pitch_source)} {b.pitch_median_hz:.0f} Hz "
-        f"(threshold +{c.min_pitch_shift_st:.1f} st), range {m.pitch_range_st:.1f} st vs usual "
-        f"{b.pitch_range_st:.1f} st ({ratio:.2f}x, threshold {c.min_range_ratio:.2f}x)"
+        f"(threshold +{raise_threshold:.1f} st), range {m.pitch_range_st:.1f} st vs usual "
+        f"{b.pitch_range_st:.1f} st ({ratio:.2f}x"
+        + (f", threshold {c.min_range_ratio:.2f}x)" if widened else "; a raise this large needs no wider range)")
     )
     return [Flag("cheerful", reason, round(shift, 3), c.min_pitch_shift_st)]
 

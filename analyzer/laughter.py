@@ -4,8 +4,12 @@ Audio (16 kHz mono float32; 8 kHz telephone audio upsampled to 16 kHz works too,
 feature stays below 4 kHz) -> frames of 25 ms every 10 ms -> per frame: 40 log-mel bands
 (100-3800 Hz), in-band level (dBFS) and a cepstral voicing peak/pitch -> 1.0 s windows
 every 0.1 s summarised (level-normalised band means, band spread, band change, level
-modulation 1-10 Hz and rhythm, voicing/pitch statistics) -> small MLP (ONNX) -> laughter
-probability per window -> 3-window mean -> runs above 0.4 lasting >= 0.5 s whose peak reaches 0.8 -> segments ``{start, end, probability}``.
+modulation 1-10 Hz and rhythm, voicing/pitch statistics) -> small MLP ensemble (ONNX) -> laughter
+probability per window -> 5-window mean -> runs above 0.5 lasting >= 0.7 s whose peak
+reaches 0.7 -> segments ``{start, end, probability}``.  With ``context_features`` (default)
+20 rhythm/repetition values are added per window (spectral-shape repetition, 2-8 Hz
+syllable-rate modulation of sub-band envelopes and spectral flux, voicing periodicity,
+pitch range/slope); the classifier is a soft-voting ensemble of 3 small MLPs.
 
 Everything runs on a fixed grid counted from the start of the stream (frame k starts at
 sample 160 k, window j covers frames 10 j .. 10 j + 99), so ``LaughterTracker`` (streaming)
@@ -44,12 +48,13 @@ DEFAULT_FEATURES = {
     "pitch_min_hz": 70.0,
     "pitch_max_hz": 450.0,
     "voicing_cpp": 0.25,
+    "context_features": 1,
 }
 DEFAULT_POST = {
-    "threshold": 0.4,  # smoothed probability that opens/extends a segment
-    "min_peak": 0.8,  # a segment is kept only if its smoothed peak reaches this
-    "smooth_windows": 3,
-    "min_duration_s": 0.5,
+    "threshold": 0.5,  # smoothed probability that opens/extends a segment
+    "min_peak": 0.7,  # a segment is kept only if its smoothed peak reaches this
+    "smooth_windows": 5,
+    "min_duration_s": 0.7,
     "merge_gap_s": 0.3,
     "gate_dbfs": -55.0,
 }
@@ -193,23 +198,105 @@ class FeatureExtractor:
         p_med = np.where(has, p_med, 7.0)  # log2(128 Hz) when unvoiced
         p_std = np.where(has, p_std, 0.0)
         vtrans = (np.diff(voiced.astype(np.int8), axis=1) != 0).sum(axis=1).astype(np.float64)
-        feats = np.concatenate(
-            [
-                band_mean,
-                band_std,
-                band_delta,
-                np.stack([e_std, act_frac, bursts / 10.0], axis=1),
-                mod,
-                np.stack([ac_max, ac_arg], axis=1),
-                np.stack([cpp_mean, cpp_std, vfrac, p_med, p_std, vtrans / 10.0], axis=1),
-            ],
+        parts = [
+            band_mean,
+            band_std,
+            band_delta,
+            np.stack([e_std, act_frac, bursts / 10.0], axis=1),
+            mod,
+            np.stack([ac_max, ac_arg], axis=1),
+            np.stack([cpp_mean, cpp_std, vfrac, p_med, p_std, vtrans / 10.0], axis=1),
+        ]
+        if int(p.get("context_features", 0)):
+            parts.append(self._context_features(M, Ec, active, voiced, pitch, lags))
+        return np.concatenate(parts, axis=1).astype(np.float32)
+
+    def _context_features(self, M, Ec, active, voiced, pitch, lags) -> np.ndarray:
+        """Rhythm/repetition features of one window (20 values): a laugh repeats the same
+        vowel-like spectrum in 'ha-ha' bursts at ~3-7 per second; read speech changes its
+        spectrum from syllable to syllable.
+        - spectral-shape repetition: cosine similarity of active frames' spectral shape to
+          their mean (mean, spread); autocorrelation of the shape at 100-400 ms (max, lag);
+        - syllable-rate (2-8 Hz) share of the modulation spectrum of the low (100-1200 Hz)
+          and high (1.5-3.8 kHz) band envelopes and of the spectral flux; their 3-6 Hz share;
+          low/high envelope correlation;
+        - spectral flux spread and 90th percentile; voiced-mask periodicity at 100-400 ms;
+          voiced pitch range (10-90 %) and slope."""
+        nw, T, nm = M.shape
+        act = active.astype(np.float64)
+        nact = act.sum(axis=1) + 1e-6
+        S = M - M.mean(axis=2, keepdims=True)  # spectral shape, level removed
+        Sn = S / (np.linalg.norm(S, axis=2, keepdims=True) + 1e-6)
+        mu = (Sn * act[:, :, None]).sum(axis=1) / nact[:, None]
+        mu = mu / (np.linalg.norm(mu, axis=1, keepdims=True) + 1e-6)
+        cos = np.einsum("ntb,nb->nt", Sn, mu)
+        cos_mean = (cos * act).sum(axis=1) / nact
+        cos_std = np.sqrt(np.maximum((((cos - cos_mean[:, None]) ** 2) * act).sum(axis=1) / nact, 0.0))
+        Sc = (S - S.mean(axis=1, keepdims=True)) * act[:, :, None]
+        s0 = (Sc * Sc).sum(axis=(1, 2)) + 1e-6
+        F = np.fft.rfft(Sc, n=2 * T, axis=1)
+        acs = np.fft.irfft((F.real**2 + F.imag**2).sum(axis=2), n=2 * T, axis=1)  # (nw, 2T)
+        sac = acs[:, lags] / s0[:, None]
+        sac_max = sac.max(axis=1)
+        sac_arg = lags[np.argmax(sac, axis=1)] / 40.0
+        # sub-band envelopes (dB means of normalised mel bands)
+        f_mel = np.linspace(0, 1, nm)
+        lo_b = max(2, nm * 11 // 40)
+        hi_b = nm * 22 // 40
+        low = M[:, :, :lo_b].mean(axis=2)
+        high = M[:, :, hi_b:].mean(axis=2)
+        flux = np.maximum(np.diff(M, axis=1), 0.0).mean(axis=2)  # (nw, T-1)
+        han = np.hanning(T)
+
+        def modshare(e, n):
+            e = e - e.mean(axis=1, keepdims=True)
+            X = np.abs(np.fft.rfft(e * np.hanning(n)[None, :], axis=1)) ** 2
+            tot = X[:, 1:21].sum(axis=1) + 1e-6
+            return X[:, 2:9].sum(axis=1) / tot, X[:, 3:7].sum(axis=1) / tot
+
+        lo28, lo36 = modshare(low, T)
+        hi28, hi36 = modshare(high, T)
+        fl28, fl36 = modshare(flux, T - 1)
+        lc = low - low.mean(axis=1, keepdims=True)
+        hc = high - high.mean(axis=1, keepdims=True)
+        lh_corr = (lc * hc).sum(axis=1) / (np.sqrt((lc * lc).sum(axis=1) * (hc * hc).sum(axis=1)) + 1e-6)
+        flux_std = flux.std(axis=1)
+        flux_p90 = np.percentile(flux, 90, axis=1)
+        v = voiced.astype(np.float64)
+        vc = v - v.mean(axis=1, keepdims=True)
+        v0 = (vc * vc).sum(axis=1) + 1e-6
+        Fv = np.fft.rfft(vc, n=2 * T, axis=1)
+        vac = np.fft.irfft(Fv.real**2 + Fv.imag**2, n=2 * T, axis=1)[:, lags] / v0[:, None]
+        vac_max = vac.max(axis=1)
+        nv = v.sum(axis=1)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            pv = np.where(voiced, pitch, np.nan)
+            ps = np.sort(np.where(voiced, pitch, np.inf), axis=1)
+            nvi = np.maximum(nv.astype(np.int64), 1)
+            rows = np.arange(nw)
+            p_rng = ps[rows, (0.9 * (nvi - 1)).astype(np.int64)] - ps[rows, (0.1 * (nvi - 1)).astype(np.int64)]
+            tt = np.arange(T)[None, :] / 100.0
+            tm = np.nansum(np.where(voiced, tt, 0.0), axis=1) / np.maximum(nv, 1)
+            pm = np.nanmean(pv, axis=1)
+            cov = np.nansum(np.where(voiced, (tt - tm[:, None]) * (pitch - pm[:, None]), 0.0), axis=1)
+            var = np.nansum(np.where(voiced, (tt - tm[:, None]) ** 2, 0.0), axis=1)
+            slope = cov / (var + 1e-3)
+        has = nv >= 5
+        p_rng = np.where(has, np.nan_to_num(p_rng), 0.0)
+        slope = np.where(has, np.clip(np.nan_to_num(slope), -5.0, 5.0), 0.0)
+        del f_mel, han
+        return np.stack(
+            [cos_mean, cos_std, sac_max, sac_arg, lo28, lo36, hi28, hi36, fl28, fl36, lh_corr,
+             flux_std / 5.0, flux_p90 / 5.0, vac_max, p_rng, slope,
+             low.std(axis=1) / 10.0, high.std(axis=1) / 10.0,
+             (low - high).mean(axis=1) / 10.0, (low - high).std(axis=1) / 10.0],
             axis=1,
         )
-        return feats.astype(np.float32)
 
     @property
     def n_features(self) -> int:
-        return 3 * self.n_mels + 3 + int(self.p["mod_bins"]) + 2 + 6
+        return 3 * self.n_mels + 3 + int(self.p["mod_bins"]) + 2 + 6 + (20 if int(self.p.get("context_features", 0)) else 0)
 
     def window_center_s(self, j: np.ndarray) -> np.ndarray:
         """Centre time (s from stream start) of window j."""
@@ -324,6 +411,7 @@ class LaughterDetector:
         so.intra_op_num_threads = 1
         so.inter_op_num_threads = 1
         so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        so.log_severity_level = 3  # skl2onnx's voting ensemble leaves an unused initializer (harmless warning)
         self.session = ort.InferenceSession(str(path), sess_options=so, providers=["CPUExecutionProvider"])
         self.input_name = self.session.get_inputs()[0].name
         outs = self.session.get_outputs()

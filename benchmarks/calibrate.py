@@ -154,7 +154,15 @@ def main() -> int:
     t = load_thresholds()
     summary["false_flag_rate"] = {
         "rushed": float(np.mean([r["rate_ratio"] >= t.rushed.min_rate_ratio for r in spans])),
-        "cheerful": float(np.mean([(r["pitch_shift_st"] or 0) >= t.cheerful.min_pitch_shift_st and (r["range_ratio"] or 0) >= t.cheerful.min_range_ratio for r in voiced])),
+        "cheerful": float(
+            np.mean(
+                [
+                    ((r["pitch_shift_st"] or 0) >= t.cheerful.min_pitch_shift_st and (r["range_ratio"] or 0) >= t.cheerful.min_range_ratio)
+                    or (r["pitch_shift_st"] or 0) >= t.cheerful.strong_shift_st
+                    for r in voiced
+                ]
+            )
+        ),
         "flat": float(np.mean([r["range_ratio"] is not None and r["range_ratio"] <= t.flat.max_range_ratio and r["range_st"] <= t.flat.max_range_st for r in voiced])),
     }
     emo = emodb_effects(args.shared)

