@@ -96,7 +96,8 @@ def render_text(report: dict[str, Any], name: str = "") -> str:
         if not a["flags"]:
             lines.append(f"  {'ok':<13} no flag")
         for f in a["flags"]:
-            lines.append(f"  {f['kind']:<13} {f['reason']}")
+            reason = f["reason"].removeprefix(f"{f['kind']}: ")
+            lines.append(f"  {f['kind']:<13} {reason}")
     if report.get("laughter"):
         spans = ", ".join(f"{l['start']:.1f}-{l['end']:.1f} s" for l in report["laughter"])
         lines.append(f"laughter: {spans}")

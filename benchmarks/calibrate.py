@@ -153,7 +153,7 @@ def main() -> int:
 
     t = load_thresholds()
     summary["false_flag_rate"] = {
-        "rushed": float(np.mean([r["rate_ratio"] >= t.rushed.min_rate_ratio for r in spans])),
+        "rushed": float(np.mean([r["rate_ratio"] >= t.rushed.min_rate_ratio and r["rate_sps"] >= t.rushed.min_rate_sps for r in spans if r["syllables"] >= t.rushed.min_syllables])),
         "cheerful": float(
             np.mean(
                 [
