@@ -45,14 +45,14 @@ class CheerfulThresholds:
     min_pitch_shift_st: float = 2.5
     min_range_ratio: float = 1.3
     strong_shift_st: float = 4.5
-    min_voiced_s: float = 0.4
+    min_voiced_s: float = 0.6
 
 
 @dataclass(frozen=True)
 class FlatThresholds:
     """flat: range <= max_range_ratio x baseline range AND <= max_range_st semitones."""
 
-    max_range_ratio: float = 0.5
+    max_range_ratio: float = 0.6
     max_range_st: float = 3.0
     min_voiced_s: float = 0.6
 
