@@ -11,6 +11,7 @@ a few seconds of recent words and laughter), so memory stays flat over long sess
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
@@ -131,8 +132,6 @@ class Pipeline:
     # -- streaming -------------------------------------------------------------------
     def feed(self, block: np.ndarray) -> list[Event]:
         """Consume a block (float32, 16 kHz, shape (n,)); return the events it produced."""
-        import time
-
         events: list[Event] = self._queued_status
         self._queued_status = []
         block = np.asarray(block, dtype=np.float32).reshape(-1)
@@ -170,8 +169,6 @@ class Pipeline:
     # -- stages ----------------------------------------------------------------------
     def _queue_utterances(self, utterances: list[Utterance], flush: bool) -> list[Event]:
         """Transcribe closed utterances, packed up to ``asr_pack_s`` per Whisper call."""
-        import time
-
         events: list[Event] = []
         if self.skip_utterances:
             self.skipped_utterances += len(utterances)
@@ -195,8 +192,6 @@ class Pipeline:
         return events
 
     def _on_utterance(self, utt: Utterance, words: list[Word]) -> list[Event]:
-        import time
-
         events: list[Event] = [SpeechSegment(utt.start, utt.end, self.now())]
         words = self._clamp_to_speech(words, utt)
         if not words:
