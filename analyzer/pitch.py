@@ -69,20 +69,10 @@ def track_pitch(
     import librosa
 
     y = _remove_hum(np.asarray(samples, dtype=np.float32), sample_rate)
-    hop = int(round(HOP_S * sample_rate))
-    if len(y) < 2048:
+    if len(y) < FRAME_LENGTH:
         empty = np.zeros(0)
         return PitchTrack(empty, empty)
-    f0, voiced, _prob = librosa.pyin(
-        y,
-        fmin=F0_MIN_HZ,
-        fmax=F0_MAX_HZ,
-        sr=sample_rate,
-        frame_length=FRAME_LENGTH,
-        hop_length=hop,
-        center=True,
-        beta_parameters=VOICING_BETA,
-    )
+    f0, voiced, _prob = librosa.pyin(y, **_grid(sample_rate), beta_parameters=VOICING_BETA)
     # Frames pinned to the search floor are mains hum or rumble, not a voice.
     f0 = np.where(voiced & (f0 > F0_MIN_HZ * FLOOR_MARGIN), f0, np.nan).astype(np.float64)
     check = _yin(y, sample_rate, len(f0))
@@ -137,20 +127,17 @@ def _remove_hum(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     return sosfilt(sos, samples).astype(np.float32)
 
 
+def _grid(sample_rate: int) -> dict:
+    """Search range and frame grid shared by both trackers, so their frames line up."""
+    hop = int(round(HOP_S * sample_rate))
+    return dict(fmin=F0_MIN_HZ, fmax=F0_MAX_HZ, sr=sample_rate, frame_length=FRAME_LENGTH, hop_length=hop, center=True)
+
+
 def _yin(samples: np.ndarray, sample_rate: int, n_frames: int) -> np.ndarray:
     """librosa.yin on the same grid as pyin (frames centred at k * hop)."""
     import librosa
 
-    hop = int(round(HOP_S * sample_rate))
-    estimate = librosa.yin(
-        np.asarray(samples, dtype=np.float32),
-        fmin=F0_MIN_HZ,
-        fmax=F0_MAX_HZ,
-        sr=sample_rate,
-        frame_length=FRAME_LENGTH,
-        hop_length=hop,
-        center=True,
-    )
+    estimate = librosa.yin(np.asarray(samples, dtype=np.float32), **_grid(sample_rate))
     out = np.full(n_frames, np.nan)
     n = min(n_frames, len(estimate))
     out[:n] = estimate[:n]
