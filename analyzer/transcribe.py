@@ -113,6 +113,7 @@ class Transcriber:
             "path": self.model_path,
             "device": self.device,
             "compute_type": self.compute_type,
+            "beam_size": self.options.beam_size,
         }
 
     def words(self, samples: np.ndarray, offset_s: float = 0.0, prompt: Optional[str] = None) -> list[Word]:

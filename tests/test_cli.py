@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 import soundfile as sf
 
 from analyzer.cli import main
@@ -68,3 +69,20 @@ def test_folder_of_mixed_files_analyses_audio_and_names_the_rest(tmp_path, capsy
     assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.json", "batch_summary.json"]
     summary = json.loads((out / "batch_summary.json").read_text())
     assert summary["failed"] == 1 and len(summary["files"]) == 2
+
+
+def test_beam_size_is_checked_and_recorded(tmp_path, capsys, analyzer):
+    with pytest.raises(SystemExit) as exit_info:  # argparse: usage error
+        main(["analyze", "--sample", "--beam-size", "0"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and "--beam-size" in err and "at least 1" in err
+    out_json = tmp_path / "beam5.json"
+    code, _, _ = run(capsys, "analyze", "--sample", "--beam-size", "5", "--json", str(out_json), "--quiet")
+    assert code == 0
+    report = json.loads(out_json.read_text())
+    assert report["model"]["beam_size"] == 5
+    from analyzer.analyze import sample_call_path
+
+    truth = json.loads(sample_call_path().with_name("sample_call.truth.json").read_text())
+    found = [a["start"] for a in report["apologies"]]
+    assert all(any(abs(s - t["start"]) < 1.0 for s in found) for t in truth), (found, truth)
