@@ -110,6 +110,12 @@ def emodb_effects(shared: Path):
     return rows
 
 
+def cheerful_rule(shift_st: float, range_ratio: float, t) -> bool:
+    """analyzer.judge.judge_cheerful's rule on bare numbers (voicing checked by the caller)."""
+    c = t.cheerful
+    return (shift_st >= c.min_pitch_shift_st and range_ratio >= c.min_range_ratio) or shift_st >= c.strong_shift_st
+
+
 def pct(values, qs=(5, 50, 90, 95, 98, 99)):
     v = np.asarray([x for x in values if x is not None], dtype=float)
     return {f"p{q}": round(float(np.percentile(v, q)), 3) for q in qs} | {"n": int(len(v))} if len(v) else {"n": 0}
@@ -154,18 +160,21 @@ def main() -> int:
     t = load_thresholds()
     summary["false_flag_rate"] = {
         "rushed": float(np.mean([r["rate_ratio"] >= t.rushed.min_rate_ratio and r["rate_sps"] >= t.rushed.min_rate_sps for r in spans if r["syllables"] >= t.rushed.min_syllables])),
-        "cheerful": float(
-            np.mean(
-                [
-                    ((r["pitch_shift_st"] or 0) >= t.cheerful.min_pitch_shift_st and (r["range_ratio"] or 0) >= t.cheerful.min_range_ratio)
-                    or (r["pitch_shift_st"] or 0) >= t.cheerful.strong_shift_st
-                    for r in voiced
-                ]
-            )
-        ),
+        "cheerful": float(np.mean([cheerful_rule(r["pitch_shift_st"] or 0, r["range_ratio"] or 0, t) for r in voiced])),
         "flat": float(np.mean([r["range_ratio"] is not None and r["range_ratio"] <= t.flat.max_range_ratio and r["range_st"] <= t.flat.max_range_st for r in voiced])),
     }
     emo = emodb_effects(args.shared)
+    # How often the default rules fire on real acted emotions (sentence vs the speaker's
+    # neutral median; no voicing minimum here): cheerful should fire on happiness (F),
+    # rarely on neutral (N); flat is shown for boredom (L) and sadness (T).
+    summary["emodb_rule_rate"] = {
+        e: {
+            "n": sum(1 for r in emo if r["emotion"] == e),
+            "cheerful": round(float(np.mean([cheerful_rule(r["shift_st"], r["range_ratio"], t) for r in emo if r["emotion"] == e])), 3),
+            "flat": round(float(np.mean([r["range_ratio"] <= t.flat.max_range_ratio for r in emo if r["emotion"] == e])), 3),
+        }
+        for e in sorted({r["emotion"] for r in emo})
+    }
     summary["emodb_vs_neutral"] = {
         e: {"shift_st": pct([r["shift_st"] for r in emo if r["emotion"] == e], qs=(25, 50, 75)), "range_ratio": pct([r["range_ratio"] for r in emo if r["emotion"] == e], qs=(25, 50, 75))}
         for e in sorted({r["emotion"] for r in emo})
