@@ -63,6 +63,9 @@ class DeliveryMeasures:
     pitch_shift_st: semitones between this span's median F0 and the baseline median.
     range_vs_baseline: pitch_range_st / baseline range.
     laughter_s: seconds of detected laughter inside the span (+ margin).
+    measured_start_s / measured_end_s: set when the apology was too short to measure on
+    its own ("My apologies.") and rate and pitch cover it plus the words said with it in
+    the same breath (analyzer.measures.delivery_window); None otherwise.
     """
 
     duration_s: float
@@ -77,6 +80,8 @@ class DeliveryMeasures:
     pitch_shift_st: Optional[float] = None
     range_vs_baseline: Optional[float] = None
     laughter_s: float = 0.0
+    measured_start_s: Optional[float] = None
+    measured_end_s: Optional[float] = None
 
 
 @dataclass(frozen=True)

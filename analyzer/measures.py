@@ -77,6 +77,32 @@ def measure_span(
     )
 
 
+def delivery_window(span: Sequence[Word], context: Sequence[Word], min_syllables: int, max_gap_s: float = SENTENCE_PAUSE_S) -> list[Word]:
+    """Words to measure an apology's delivery over.
+
+    span: the apology's words; context: the words of its utterance, in time order.
+    Whisper often ends a sentence after a short apology said in one breath with what
+    follows ("My apologies. I kept you..."); two words are too few for a rate.  A span
+    with fewer than ``min_syllables`` grows into the words said with it without a pause of
+    ``max_gap_s`` or more, forward first, then backward, until it has enough (or the breath
+    group ends).  Otherwise the span itself is returned.
+    """
+    window = list(span)
+    if not window or syllables_of(window) >= min_syllables:
+        return window
+    after = [w for w in context if w.start >= window[-1].end - 1e-6 and w not in window]
+    before = [w for w in context if w.end <= window[0].start + 1e-6 and w not in window][::-1]
+    for word in after:
+        if syllables_of(window) >= min_syllables or word.start - window[-1].end >= max_gap_s:
+            break
+        window.append(word)
+    for word in before:
+        if syllables_of(window) >= min_syllables or window[0].start - word.end >= max_gap_s:
+            break
+        window.insert(0, word)
+    return window
+
+
 def compare(measures: DeliveryMeasures, baseline: Baseline) -> DeliveryMeasures:
     """``measures`` with the *_vs_baseline and shift fields filled in."""
     from dataclasses import replace

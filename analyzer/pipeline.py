@@ -34,7 +34,7 @@ from .events import (
     WordsEvent,
 )
 from .judge import judge_delivery, judge_laughter, laughter_seconds
-from .measures import BaselineTracker, compare, measure_span
+from .measures import BaselineTracker, compare, delivery_window, measure_span
 from .pitch import PitchTrack, align_octave, track_pitch
 from .transcribe import Transcriber, transcribe_packed
 from .vad import Utterance, UtteranceSegmenter, VadOptions
@@ -227,7 +227,11 @@ class Pipeline:
     def _on_apology(self, apology: ApologyEvent, pitch: PitchTrack, words: list[Word]) -> list[Event]:
         thresholds = self.options.thresholds
         baseline = self.baseline.snapshot()
-        measures = compare(measure_span(apology.words, pitch, (apology.keyword_start, apology.keyword_end)), baseline)
+        window = delivery_window(apology.words, words, thresholds.rushed.min_syllables)
+        measures = measure_span(window, pitch, (apology.keyword_start, apology.keyword_end))
+        if len(window) > len(apology.words):
+            measures = replace(measures, measured_start_s=window[0].start, measured_end_s=window[-1].end)
+        measures = compare(measures, baseline)
         flags = tuple(judge_delivery(measures, baseline, thresholds))
         judged = JudgedApology(apology, measures, baseline, flags, self.now())
         before = [w for w in list(self._recent_words) + words if w.end <= apology.start]

@@ -3,7 +3,7 @@
 import numpy as np
 
 from analyzer.events import Word
-from analyzer.measures import BaselineDefaults, BaselineTracker, compare, measure_span
+from analyzer.measures import BaselineDefaults, BaselineTracker, compare, delivery_window, measure_span
 from analyzer.pitch import HOP_S, PitchTrack
 from analyzer.syllables import count_syllables, word_syllables
 from tests.words import words_from
@@ -30,6 +30,21 @@ def test_rate_counts_pauses_articulation_does_not():
     assert m.syllables == 5
     assert abs(m.speaking_rate_sps - 5 / 2.5) < 1e-9
     assert abs(m.articulation_rate_sps - 5 / 1.5) < 1e-9
+
+
+def test_short_apology_is_measured_with_the_words_said_in_the_same_breath():
+    # "My apologies. I kept you waiting." said in one breath; then a pause and more speech
+    words = words_from("Well, my apologies. I kept you waiting. Now your refund.", rate_wps=4.0, pause_after={6: 0.9})
+    texts = [w.text.strip() for w in words]
+    span = words[1:3]  # "my apologies." (5 syllables)
+    window = delivery_window(span, words, min_syllables=6)
+    assert [w.text.strip() for w in window] == texts[1:4]  # + "I": just enough, forward first
+    assert [w.text.strip() for w in delivery_window(span, words, min_syllables=10)] == texts[1:7]  # up to the pause, no further
+    assert [w.text.strip() for w in delivery_window(span, words, min_syllables=12)] == texts[0:7]  # then backward
+    long_span = words[2:7]  # "apologies. I kept you waiting." (9 syllables)
+    assert delivery_window(long_span, words, min_syllables=6) == long_span  # long enough: itself
+    alone = words[1:3]
+    assert delivery_window(alone, alone, min_syllables=6) == alone  # nothing said with it
 
 
 def test_baseline_uses_defaults_until_enough_speech_then_the_call():
