@@ -221,7 +221,7 @@ class Pipeline:
         """Whisper tends to start an utterance's first word at the start of the cut audio,
         i.e. in the VAD's leading pad; start no word before the voice onset so a span's
         rate does not depend on how the audio was cut (live vs packed file runs)."""
-        onset = min(utt.start + self.options.vad.pad_s, utt.end)
+        onset = utt.onset_s if utt.onset_s is not None else min(utt.start + self.options.vad.pad_s, utt.end)
         return [w if w.start >= onset else Word(w.text, onset, max(onset, w.end), w.probability) for w in words]
 
     def _on_apology(self, apology: ApologyEvent, pitch: PitchTrack, words: list[Word]) -> list[Event]:

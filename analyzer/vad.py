@@ -34,6 +34,11 @@ class VadOptions:
     min_speech_s: shorter bursts are dropped (clicks, breaths).
     max_utterance_s: longer utterances are cut (latency and Whisper's 30 s window).
     pad_s: audio kept either side of the speech frames.
+    onset_threshold, onset_lookback_s: where an utterance opens, look back this far for
+    the first frame at or above onset_threshold and start there (then pad).  On 8 kHz
+    telephone audio Silero stays at 0.1-0.45 through the first 0.1-0.45 s of a word, so
+    opening at ``threshold`` alone cut "Sorry"/"Pardon" off fast apologies (silence
+    measures 0.00-0.01).
     """
 
     threshold: float = 0.5
@@ -42,16 +47,20 @@ class VadOptions:
     min_speech_s: float = 0.15
     max_utterance_s: float = 12.0
     pad_s: float = 0.15
+    onset_threshold: float = 0.1
+    onset_lookback_s: float = 0.6
 
 
 @dataclass(frozen=True)
 class Utterance:
-    """Speech cut by the VAD: ``samples`` (float32, 16 kHz) starting at ``start`` s."""
+    """Speech cut by the VAD: ``samples`` (float32, 16 kHz) starting at ``start`` s;
+    ``onset_s``: where the voice starts (after the leading pad), s."""
 
     start: float
     end: float
     samples: np.ndarray
     closed_at_s: float
+    onset_s: Optional[float] = None
 
 
 def load_silero_session():
@@ -99,11 +108,14 @@ class UtteranceSegmenter:
         self._context = np.zeros(CONTEXT, np.float32)
         self._state = initial_state()
         self._frames_done = 0  # frames processed since stream start
-        pad_frames = int(round(options.pad_s / FRAME_S))
-        self._history: deque[np.ndarray] = deque(maxlen=max(pad_frames, 1))
+        self._pad_frames = int(round(options.pad_s / FRAME_S))
+        self._lookback_frames = int(round(options.onset_lookback_s / FRAME_S))
+        # (frame, probability) of the audio before an utterance opens
+        self._history: deque[tuple[np.ndarray, float]] = deque(maxlen=max(self._pad_frames + self._lookback_frames, 1))
         self._utt_frames: list[np.ndarray] = []
         self._utt_probs: list[float] = []
         self._utt_start_frame: Optional[int] = None
+        self._utt_onset_frame: Optional[int] = None
         self._silence_run = 0
         self._speech_frames = 0
 
@@ -150,14 +162,17 @@ class UtteranceSegmenter:
         self._frames_done += 1
         if self._utt_start_frame is None:
             if prob >= opts.threshold:
-                self._utt_start_frame = index - len(self._history)
-                self._utt_frames = list(self._history) + [frame]
-                self._utt_probs = [0.0] * len(self._history) + [prob]
+                onset_back = self._onset_frames_back()
+                before = list(self._history)[len(self._history) - min(len(self._history), onset_back + self._pad_frames) :]
+                self._utt_start_frame = index - len(before)
+                self._utt_onset_frame = index - onset_back
+                self._utt_frames = [f for f, _ in before] + [frame]
+                self._utt_probs = [p for _, p in before] + [prob]
                 self._silence_run = 0
                 self._speech_frames = 1
                 self._history.clear()
             else:
-                self._history.append(frame)
+                self._history.append((frame, prob))
             return None
         self._utt_frames.append(frame)
         self._utt_probs.append(prob)
@@ -174,6 +189,15 @@ class UtteranceSegmenter:
             return self._close(self._cut_point())
         return None
 
+    def _onset_frames_back(self) -> int:
+        """How many frames before the opening frame the voice starts: the earliest of the
+        last ``onset_lookback_s`` history frames at or above ``onset_threshold`` (0: none)."""
+        probs = [p for _, p in self._history][-self._lookback_frames :] if self._lookback_frames else []
+        for k, p in enumerate(probs):
+            if p >= self.options.onset_threshold:
+                return len(probs) - k
+        return 0
+
     def _cut_point(self) -> int:
         """Frame index to cut a too-long utterance: the least speech-like frame in its
         last third (a pause between words), so words are not split."""
@@ -187,22 +211,25 @@ class UtteranceSegmenter:
         rest_frames = self._utt_frames[keep:]
         rest_probs = self._utt_probs[keep:]
         start_frame = self._utt_start_frame
+        onset_frame = self._utt_onset_frame if self._utt_onset_frame is not None else start_frame
         speech_s = sum(1 for p in self._utt_probs[:keep] if p >= self.options.neg_threshold) * FRAME_S
         closed_at = self.consumed_s
         # A cut inside continuing speech starts the next utterance right away.
         if rest_frames and max(rest_probs) >= self.options.threshold:
             self._utt_start_frame = start_frame + keep
+            self._utt_onset_frame = start_frame + keep
             self._utt_frames = rest_frames
             self._utt_probs = rest_probs
             self._silence_run = 0
         else:
-            self._utt_start_frame = None
+            self._utt_start_frame = self._utt_onset_frame = None
             self._utt_frames, self._utt_probs = [], []
             self._history.clear()
-            for f in rest_frames[-self._history.maxlen :]:
-                self._history.append(f)
+            for pair in list(zip(rest_frames, rest_probs))[-self._history.maxlen :]:
+                self._history.append(pair)
         if speech_s < self.options.min_speech_s:
             return None
         samples = np.concatenate(frames)
         start = max(0, start_frame) * FRAME_S
-        return Utterance(start, start + len(samples) / SAMPLE_RATE, samples, closed_at)
+        onset = min(max(start, max(0, onset_frame) * FRAME_S), start + len(samples) / SAMPLE_RATE)
+        return Utterance(start, start + len(samples) / SAMPLE_RATE, samples, closed_at, onset)

@@ -59,3 +59,27 @@ def test_report_contract_fields(analyzer, telephone):
     words = report["words"]
     assert all(w["start"] <= w["end"] for w in words)
     assert words == sorted(words, key=lambda w: w["start"])
+
+
+def test_vad_starts_telephone_words_where_the_voice_starts(telephone):
+    """On 8 kHz audio Silero is unsure (0.1-0.45) through the start of a word; looking
+    back from where it crosses 0.5 keeps the first word whole."""
+    from analyzer.vad import FRAME_S, VadOptions
+
+    def utterances(options):
+        seg = UtteranceSegmenter(options)
+        out = []
+        for i in range(0, len(telephone.samples), 16000):
+            out += seg.feed(telephone.samples[i : i + 16000])
+        return out + seg.flush()
+
+    with_lookback = utterances(VadOptions())
+    without = utterances(VadOptions(onset_lookback_s=0.0))
+    assert len(with_lookback) == len(without)
+    earlier = [b.start - a.start for a, b in zip(with_lookback, without)]
+    assert all(e >= 0 for e in earlier), earlier
+    assert max(earlier) >= 0.1, earlier  # some onsets really were late
+    assert all(e <= 0.6 + 1e-6 for e in earlier), earlier  # never more than the look-back
+    for u in with_lookback:
+        assert u.start <= u.onset_s <= u.end
+        assert u.onset_s - u.start <= round(0.15 / FRAME_S) * FRAME_S + 1e-6  # the pad before the voice
