@@ -26,8 +26,9 @@ from .wordspans import split_sentences
 _CLAUSE_END = re.compile(r"[,;:]$")
 _TOKEN = re.compile(r"[a-z']+")
 
-# Cues that the "sorry" asks the customer to repeat.  "didn't catch/hear" only with "I"
-# as subject: "sorry we didn't catch that sooner" is an apology.
+# Cues that the "sorry" asks the customer to repeat.  "didn't (quite) catch/hear" only
+# with "I" as subject: "sorry we didn't catch that sooner" is an apology.
+_DIDNT_CATCH = re.compile(r"\bi (?:didn't|didnt|did not)(?: (?:quite|really|fully|properly|clearly|exactly))? (?:catch|hear)\b")
 _REPEAT_CUES = (
     "repeat",
     "say that again",
@@ -35,12 +36,6 @@ _REPEAT_CUES = (
     "come again",
     "what was that",
     "what did you say",
-    "i didn't catch",
-    "i didnt catch",
-    "i did not catch",
-    "i didn't hear",
-    "i didnt hear",
-    "i did not hear",
     "i missed that",
     "i missed what",
     "you cut out",
@@ -94,7 +89,7 @@ def keyword_at(tokens: Sequence[str], i: int) -> Optional[int]:
 
 def _is_repeat_request(sentence_words: Sequence[Word], tokens: Sequence[str], options: FinderOptions) -> bool:
     text = " ".join(tokens)
-    if any(cue in text for cue in _REPEAT_CUES):
+    if any(cue in text for cue in _REPEAT_CUES) or _DIDNT_CATCH.search(text):
         return True
     last = sentence_words[-1].text.strip()
     is_question = last.endswith("?")

@@ -38,6 +38,7 @@ def test_apologies_are_found(text):
         "Sorry, what was that?",
         "I beg your pardon?",
         "Sorry, I didn't catch your account number.",
+        "Sorry, I didn't quite hear the last digits.",
         "Thanks for calling, how can I help you today?",
     ],
 )
@@ -75,6 +76,8 @@ def test_consecutive_apology_sentences_in_one_breath_are_one_apology():
     "text,is_apology",
     [
         ("I'm sorry we didn't catch that sooner.", True),
+        ("Sorry we didn't quite catch that on our side.", True),
+        ("Sorry I didn't get back to you yesterday.", True),
         ("Sorry, you cut out for a second there.", False),
         ("Sorry, I missed that last part.", False),
         ("Sorry, you're breaking up.", False),
