@@ -5,9 +5,9 @@ Every flag's reason names what was measured and what it was compared against.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
-from .config import Thresholds
+from .config import CheerfulThresholds, FlatThresholds, RushedThresholds, Thresholds
 from .events import Baseline, DeliveryMeasures, Flag, LaughterSegment
 
 TONE_FLAGS = ("rushed", "cheerful", "flat", "nervous_laugh")
@@ -17,10 +17,29 @@ def _basis(baseline: Baseline, source: str) -> str:
     return "this agent's usual" if source == "call" else "the population default"
 
 
+# The rules on bare numbers, shared with benchmarks/calibrate.py (false-flag rates).
+
+
+def is_rushed(rate_sps: float, rate_ratio: float, syllables: int, r: RushedThresholds) -> bool:
+    return syllables >= r.min_syllables and rate_ratio >= r.min_rate_ratio and rate_sps >= r.min_rate_sps
+
+
+def cheerful_arm(shift_st: float, range_ratio: float, c: CheerfulThresholds) -> Optional[str]:
+    """Which arm of the cheerful rule holds: "widened" (raised and wider), "strong"
+    (raised enough alone), or None."""
+    if shift_st >= c.min_pitch_shift_st and range_ratio >= c.min_range_ratio:
+        return "widened"
+    return "strong" if shift_st >= c.strong_shift_st else None
+
+
+def is_flat(range_st: float, range_ratio: float, f: FlatThresholds) -> bool:
+    return range_ratio <= f.max_range_ratio and range_st <= f.max_range_st
+
+
 def judge_rushed(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
     ratio = m.rate_vs_baseline
     r = t.rushed
-    if ratio is None or m.syllables < r.min_syllables or ratio < r.min_rate_ratio or m.speaking_rate_sps < r.min_rate_sps:
+    if ratio is None or not is_rushed(m.speaking_rate_sps, ratio, m.syllables, r):
         return []
     reason = (
         f"{m.speaking_rate_sps:.1f} syll/s, {ratio:.2f}x {_basis(b, b.rate_source)} "
@@ -34,9 +53,10 @@ def judge_cheerful(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag
     shift, ratio = m.pitch_shift_st, m.range_vs_baseline
     if shift is None or ratio is None or m.voiced_s < c.min_voiced_s:
         return []
-    widened = shift >= c.min_pitch_shift_st and ratio >= c.min_range_ratio
-    if not widened and shift < c.strong_shift_st:
+    arm = cheerful_arm(shift, ratio, c)
+    if arm is None:
         return []
+    widened = arm == "widened"
     raise_threshold = c.min_pitch_shift_st if widened else c.strong_shift_st
     reason = (
         f"pitch {shift:+.1f} st above {_basis(b, b.pitch_source)} {b.pitch_median_hz:.0f} Hz "
@@ -52,7 +72,7 @@ def judge_flat(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
     ratio = m.range_vs_baseline
     if ratio is None or m.pitch_range_st is None or m.voiced_s < f.min_voiced_s:
         return []
-    if ratio > f.max_range_ratio or m.pitch_range_st > f.max_range_st:
+    if not is_flat(m.pitch_range_st, ratio, f):
         return []
     reason = (
         f"pitch range {m.pitch_range_st:.1f} st vs {_basis(b, b.pitch_source)} {b.pitch_range_st:.1f} st "

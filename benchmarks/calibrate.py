@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer.apology import FinderOptions, split_sentences  # noqa: E402
 from analyzer.audio import load_audio  # noqa: E402
+from analyzer.judge import cheerful_arm, is_flat, is_rushed  # noqa: E402
 from analyzer.measures import BaselineTracker, compare, measure_span  # noqa: E402
 from analyzer.pitch import hz_to_semitones, pitch_stats, track_pitch  # noqa: E402
 from analyzer.transcribe import Transcriber  # noqa: E402
@@ -106,14 +107,8 @@ def emodb_effects(shared: Path):
         n_rng = np.median([r for _, r in emos["N"]])
         for emo, values in emos.items():
             for med, rng in values:
-                rows.append({"speaker": speaker, "emotion": emo, "shift_st": float(med - n_med), "range_ratio": float(rng / n_rng)})
+                rows.append({"speaker": speaker, "emotion": emo, "shift_st": float(med - n_med), "range_st": float(rng), "range_ratio": float(rng / n_rng)})
     return rows
-
-
-def cheerful_rule(shift_st: float, range_ratio: float, t) -> bool:
-    """analyzer.judge.judge_cheerful's rule on bare numbers (voicing checked by the caller)."""
-    c = t.cheerful
-    return (shift_st >= c.min_pitch_shift_st and range_ratio >= c.min_range_ratio) or shift_st >= c.strong_shift_st
 
 
 def pct(values, qs=(5, 50, 90, 95, 98, 99)):
@@ -159,9 +154,9 @@ def main() -> int:
 
     t = load_thresholds()
     summary["false_flag_rate"] = {
-        "rushed": float(np.mean([r["rate_ratio"] >= t.rushed.min_rate_ratio and r["rate_sps"] >= t.rushed.min_rate_sps for r in spans if r["syllables"] >= t.rushed.min_syllables])),
-        "cheerful": float(np.mean([cheerful_rule(r["pitch_shift_st"] or 0, r["range_ratio"] or 0, t) for r in voiced])),
-        "flat": float(np.mean([r["range_ratio"] is not None and r["range_ratio"] <= t.flat.max_range_ratio and r["range_st"] <= t.flat.max_range_st for r in voiced])),
+        "rushed": float(np.mean([is_rushed(r["rate_sps"], r["rate_ratio"], r["syllables"], t.rushed) for r in spans if r["syllables"] >= t.rushed.min_syllables])),
+        "cheerful": float(np.mean([cheerful_arm(r["pitch_shift_st"] or 0, r["range_ratio"] or 0, t.cheerful) is not None for r in voiced])),
+        "flat": float(np.mean([r["range_ratio"] is not None and is_flat(r["range_st"], r["range_ratio"], t.flat) for r in voiced])),
     }
     emo = emodb_effects(args.shared)
     # How often the default rules fire on real acted emotions (sentence vs the speaker's
@@ -170,8 +165,8 @@ def main() -> int:
     summary["emodb_rule_rate"] = {
         e: {
             "n": sum(1 for r in emo if r["emotion"] == e),
-            "cheerful": round(float(np.mean([cheerful_rule(r["shift_st"], r["range_ratio"], t) for r in emo if r["emotion"] == e])), 3),
-            "flat": round(float(np.mean([r["range_ratio"] <= t.flat.max_range_ratio for r in emo if r["emotion"] == e])), 3),
+            "cheerful": round(float(np.mean([cheerful_arm(r["shift_st"], r["range_ratio"], t.cheerful) is not None for r in emo if r["emotion"] == e])), 3),
+            "flat": round(float(np.mean([is_flat(r["range_st"], r["range_ratio"], t.flat) for r in emo if r["emotion"] == e])), 3),
         }
         for e in sorted({r["emotion"] for r in emo})
     }
