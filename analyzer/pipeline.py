@@ -219,9 +219,9 @@ class Pipeline:
 
     def _clamp_to_speech(self, words: list[Word], utt: Utterance) -> list[Word]:
         """Whisper tends to start an utterance's first word at the start of the cut audio,
-        i.e. in the VAD's leading pad; start no word before the voice onset so a span's
+        i.e. in the VAD's leading pad; start no word before the voice onset (the VAD's) so a span's
         rate does not depend on how the audio was cut (live vs packed file runs)."""
-        onset = utt.onset_s if utt.onset_s is not None else min(utt.start + self.options.vad.pad_s, utt.end)
+        onset = utt.onset_s
         return [w if w.start >= onset else Word(w.text, onset, max(onset, w.end), w.probability) for w in words]
 
     def _on_apology(self, apology: ApologyEvent, pitch: PitchTrack, words: list[Word]) -> list[Event]:

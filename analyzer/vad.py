@@ -60,7 +60,7 @@ class Utterance:
     end: float
     samples: np.ndarray
     closed_at_s: float
-    onset_s: Optional[float] = None
+    onset_s: float
 
 
 def load_silero_session():
@@ -211,7 +211,7 @@ class UtteranceSegmenter:
         rest_frames = self._utt_frames[keep:]
         rest_probs = self._utt_probs[keep:]
         start_frame = self._utt_start_frame
-        onset_frame = self._utt_onset_frame if self._utt_onset_frame is not None else start_frame
+        onset_frame = self._utt_onset_frame
         speech_s = sum(1 for p in self._utt_probs[:keep] if p >= self.options.neg_threshold) * FRAME_S
         closed_at = self.consumed_s
         # A cut inside continuing speech starts the next utterance right away.

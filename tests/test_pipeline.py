@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from analyzer.audio import load_audio
-from analyzer.vad import UtteranceSegmenter
+from analyzer.vad import FRAME_S, UtteranceSegmenter, VadOptions
 
 
 @pytest.fixture(scope="module")
@@ -12,13 +12,16 @@ def telephone(shared_data):
     return load_audio(shared_data / "conversation/telephone_sample/sample.flac")
 
 
-def _segments(samples, block):
-    seg = UtteranceSegmenter()
+def _utterances(samples, block=16000, options=VadOptions()):
+    seg = UtteranceSegmenter(options)
     out = []
     for i in range(0, len(samples), block):
         out += seg.feed(samples[i : i + block])
-    out += seg.flush()
-    return [(round(u.start, 3), round(u.end, 3)) for u in out]
+    return out + seg.flush()
+
+
+def _segments(samples, block):
+    return [(round(u.start, 3), round(u.end, 3)) for u in _utterances(samples, block)]
 
 
 def test_vad_utterances_do_not_depend_on_block_size(telephone):
@@ -64,17 +67,8 @@ def test_report_contract_fields(analyzer, telephone):
 def test_vad_starts_telephone_words_where_the_voice_starts(telephone):
     """On 8 kHz audio Silero is unsure (0.1-0.45) through the start of a word; looking
     back from where it crosses 0.5 keeps the first word whole."""
-    from analyzer.vad import FRAME_S, VadOptions
-
-    def utterances(options):
-        seg = UtteranceSegmenter(options)
-        out = []
-        for i in range(0, len(telephone.samples), 16000):
-            out += seg.feed(telephone.samples[i : i + 16000])
-        return out + seg.flush()
-
-    with_lookback = utterances(VadOptions())
-    without = utterances(VadOptions(onset_lookback_s=0.0))
+    with_lookback = _utterances(telephone.samples)
+    without = _utterances(telephone.samples, options=VadOptions(onset_lookback_s=0.0))
     assert len(with_lookback) == len(without)
     earlier = [b.start - a.start for a, b in zip(with_lookback, without)]
     assert all(e >= 0 for e in earlier), earlier
