@@ -40,7 +40,7 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", default="embedded:tiny.en", help="faster-whisper model folder or size name (default: embedded tiny.en, no download)")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where Whisper runs (auto: CUDA when available)")
     parser.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (auto: int8 on CPU, float16 on CUDA)")
-    parser.add_argument("--beam-size", type=_positive_int, default=1, metavar="N", help="Whisper beam size (default 1, greedy: fastest; 5 recognises fast speech better at ~1.4x the decoding time)")
+    parser.add_argument("--beam-size", type=_positive_int, default=1, metavar="N", help="Whisper beam size (default 1, greedy: fastest; 5 recognises fast speech better, decodes more slowly)")
     parser.add_argument("--config", type=Path, help="TOML file overriding thresholds (see analyzer/default_config.toml)")
     parser.add_argument("--phrases", type=Path, action="append", default=[], help="extra phrase list (TOML) for wording flags; repeatable")
     parser.add_argument("--no-laughter", action="store_true", help="do not run the laughter detector")
