@@ -5,7 +5,10 @@ What counts as an apology (see README "What counts as an apology"):
   "apology/apologies" ("my apologies"), "I/we regret", "forgive me/us", "pardon the/my/
   our ..." ("pardon the wait");
 - but not a request to repeat: "Sorry?", "Pardon?", "Sorry, could you repeat that?",
-  "sorry, what was that?", "I beg your pardon?".
+  "sorry, what was that?", "I beg your pardon?".  An apology with its object ("Pardon the
+  wait?", "Sorry for the delay?") stays an apology when Whisper punctuates it as a question;
+- tiny.en writes a sentence-opening "Pardon the ..." as "Part in the ..." or "Parton the
+  ...": those sound-alikes count, only at a sentence start and before the/my/our.
 
 An apology's span is its sentence: words up to the previous sentence end (. ! ?), a
 pause of ``max_pause_s``, or the utterance start, through the next sentence end or pause.
@@ -25,6 +28,12 @@ from .wordspans import split_sentences
 
 _CLAUSE_END = re.compile(r"[,;:]$")
 _TOKEN = re.compile(r"[a-z']+")
+# An apology naming what it is for is not a repeat request, whatever the punctuation.
+_APOLOGY_WITH_OBJECT = re.compile(
+    r"\b(?:pardon (?:the|my|our)|sorry (?:for|about)|apologi[sz]e for|apologies for|forgive (?:me|us) for)\b"
+)
+_PARDON_OBJECTS = ("the", "my", "our")
+_PARDON_SOUNDALIKES = ("parton", "partin", "pardin", "pardun")
 
 # Cues that the "sorry" asks the customer to repeat.  "didn't (quite) catch/hear" only
 # with "I" as subject: "sorry we didn't catch that sooner" is an apology.
@@ -68,12 +77,18 @@ def norm(text: str) -> str:
     return text.strip().lower().replace("\u2019", "'").strip(".,!?;:\"()[]-")
 
 
-def keyword_at(tokens: Sequence[str], i: int) -> Optional[int]:
-    """If an apology keyword starts at tokens[i], return how many tokens it spans."""
+def keyword_at(tokens: Sequence[str], i: int, sentence_start: bool = False) -> Optional[int]:
+    """If an apology keyword starts at tokens[i], return how many tokens it spans.
+    sentence_start: tokens[i] opens a sentence (where "pardon" sound-alikes count)."""
     t = tokens[i]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    nxt2 = tokens[i + 2] if i + 2 < len(tokens) else ""
     prev = tokens[i - 1] if i > 0 else ""
     prev2 = tokens[i - 2] if i > 1 else ""
+    if sentence_start and t in _PARDON_SOUNDALIKES and nxt in _PARDON_OBJECTS:
+        return 2
+    if sentence_start and t == "part" and nxt == "in" and nxt2 in _PARDON_OBJECTS:
+        return 3
     if t in ("sorry", "sorry's") or t.startswith(("apologi", "apologe", "apology")):
         return 1
     if t == "regret" and (prev in ("i", "we") or prev2 in ("i", "we")):
@@ -93,7 +108,7 @@ def _is_repeat_request(sentence_words: Sequence[Word], tokens: Sequence[str], op
         return True
     last = sentence_words[-1].text.strip()
     is_question = last.endswith("?")
-    if is_question and len(tokens) <= options.max_request_words:
+    if is_question and len(tokens) <= options.max_request_words and not _APOLOGY_WITH_OBJECT.search(text):
         # "Sorry?", "Pardon?", "Sorry, what?", "I beg your pardon?", "sorry, who?"
         return True
     if tokens in (["pardon"], ["pardon", "me"], ["beg", "your", "pardon"], ["i", "beg", "your", "pardon"]):
@@ -126,7 +141,8 @@ class ApologyFinder:
         sentences = split_sentences(words, self.options.max_pause_s)
         for n, (lo, hi) in enumerate(sentences):
             sentence_tokens = [t for t in tokens[lo:hi] if t]
-            key = next((i for i in range(lo, hi) if tokens[i] and keyword_at(tokens, i)), None)
+            first = next((i for i in range(lo, hi) if tokens[i]), lo)
+            key = next((i for i in range(lo, hi) if tokens[i] and keyword_at(tokens, i, i == first)), None)
             if key is None or _is_repeat_request(words[lo:hi], sentence_tokens, self.options):
                 continue
             if len(sentence_tokens) <= 3 and n + 1 < len(sentences):
@@ -144,7 +160,7 @@ class ApologyFinder:
 
     @staticmethod
     def _event(words, tokens, lo: int, hi: int, key: int, emitted_at_s: float) -> ApologyEvent:
-        n_key = keyword_at(tokens, key) or 1
+        n_key = keyword_at(tokens, key, sentence_start=True) or 1
         span = tuple(words[lo:hi])
         return ApologyEvent(
             start=span[0].start,

@@ -23,6 +23,10 @@ def found(text, **kw):
         "Pardon the wait, I'm just pulling up your account.",
         "I'm sorry to hear that.",
         "Sorry about that.",
+        "Pardon the wait?",  # punctuated as a question, but it names what it is for
+        "Sorry for the delay?",
+        "Part in the wait.",  # tiny.en's spelling of a sentence-opening "Pardon the"
+        "Parton the interruption.",
     ],
 )
 def test_apologies_are_found(text):
@@ -39,7 +43,9 @@ def test_apologies_are_found(text):
         "I beg your pardon?",
         "Sorry, I didn't catch your account number.",
         "Sorry, I didn't quite hear the last digits.",
+        "Pardon me?",
         "Thanks for calling, how can I help you today?",
+        "You can take part in the survey after the call.",  # "part in the" only opening a sentence
     ],
 )
 def test_repeat_requests_and_plain_speech_are_not_apologies(text):
