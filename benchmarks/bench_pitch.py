@@ -1,0 +1,114 @@
+"""Pitch tracking on telephone audio: the tracker against a wideband reference.
+
+For LibriSpeech utterances in ../shared/data, the reference F0 is WORLD's Harvest on the
+wideband original (an independent tracker).  analyzer.pitch.track_pitch runs on the
+wideband audio and on the same audio through a simulated telephone channel (300-3400 Hz,
+8 kHz, G.711 mu-law, back to 16 kHz), with and without fundamental restoration.  Printed
+per condition: gross pitch error (share of frames voiced in both that are more than 20 %,
+about 3.2 st, off the reference), voiced coverage (share of the reference's voiced frames
+that the tracker keeps), and how far each utterance's median and 10-90 % range land from
+the reference's (median over utterances and 90th percentile, semitones).
+
+Run: python benchmarks/bench_pitch.py [--files N]   -> benchmarks/results/pitch.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analyzer.audio import load_audio, resample  # noqa: E402
+from analyzer.pitch import HOP_S, hz_to_semitones, track_pitch  # noqa: E402
+from analyzer.synthesis import to_telephone  # noqa: E402
+
+GROSS_ST = 12.0 * np.log2(1.2)  # the usual gross-error bound: 20 %
+
+
+def reference_f0(samples: np.ndarray, n_frames: int) -> np.ndarray:
+    """Harvest F0 on our 30 ms frame grid; NaN where Harvest finds no voicing."""
+    import pyworld as pw
+
+    f0, t = pw.harvest(samples.astype(np.float64), 16_000, f0_floor=60.0, f0_ceil=500.0, frame_period=10.0)
+    times = np.arange(n_frames) * HOP_S
+    values = np.interp(times, t, f0)
+    voiced = np.interp(times, t, (f0 > 0).astype(float)) > 0.99
+    return np.where(voiced, values, np.nan)
+
+
+def compare(track: np.ndarray, ref: np.ndarray) -> dict:
+    n = min(len(track), len(ref))
+    track, ref = track[:n], ref[:n]
+    both = np.isfinite(track) & np.isfinite(ref)
+    ref_voiced = np.isfinite(ref)
+    out = {"frames": int(both.sum()), "coverage": float(both.sum() / max(ref_voiced.sum(), 1))}
+    diff = 12.0 * np.log2(track[both] / ref[both])
+    out["gross"] = int(np.sum(np.abs(diff) > GROSS_ST))
+    if np.isfinite(track).sum() >= 10 and ref_voiced.sum() >= 10:
+        t_st, r_st = hz_to_semitones(track[np.isfinite(track)]), hz_to_semitones(ref[ref_voiced])
+        out["median_err_st"] = float(abs(np.median(t_st) - np.median(r_st)))
+        out["range_err_st"] = float(abs(np.ptp(np.percentile(t_st, [10, 90])) - np.ptp(np.percentile(r_st, [10, 90]))))
+    return out
+
+
+def summarise(rows: list[dict]) -> dict:
+    frames = sum(r["frames"] for r in rows)
+    med = [r["median_err_st"] for r in rows if "median_err_st" in r]
+    rng = [r["range_err_st"] for r in rows if "range_err_st" in r]
+    return {
+        "gross_error_rate": round(sum(r["gross"] for r in rows) / max(frames, 1), 4),
+        "coverage": round(float(np.mean([r["coverage"] for r in rows])), 3),
+        "median_err_st": {"p50": round(float(np.median(med)), 2), "p90": round(float(np.percentile(med, 90)), 2)},
+        "range_err_st": {"p50": round(float(np.median(rng)), 2), "p90": round(float(np.percentile(rng, 90)), 2)},
+        "utterances": len(rows),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--files", type=int, default=40, help="LibriSpeech utterances (spread over speakers)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/pitch.json")
+    args = parser.parse_args()
+    files = sorted((args.shared / "data/speech/librispeech").rglob("*.flac"))
+    if not files:
+        print(f"skipped: no LibriSpeech files under {args.shared}/data")
+        return 0
+    step = max(1, len(files) // args.files)
+    files = files[::step][: args.files]
+    conditions = {"wideband": {}, "telephone": {}}
+    rows: dict[str, list] = {f"{c}/{m}": [] for c in conditions for m in ("restored", "waveform")}
+    tic = time.time()
+    for i, path in enumerate(files):
+        wide = load_audio(path).samples
+        tel, _ = to_telephone(wide, 16_000, "mulaw")
+        audio = {"wideband": wide, "telephone": resample(tel, 8_000)}
+        ref = None
+        for cond, samples in audio.items():
+            for method in ("restored", "waveform"):
+                track = track_pitch(samples, restore=method == "restored").f0_hz
+                if ref is None:
+                    ref = reference_f0(wide, len(track))
+                rows[f"{cond}/{method}"].append(compare(track, ref))
+        print(f"  {i + 1}/{len(files)} {time.time() - tic:.0f} s", file=sys.stderr)
+    summary = {key: summarise(value) for key, value in rows.items()}
+    print(f"{'condition/method':24s} {'gross err':>9s} {'coverage':>8s} {'median err p50/p90 st':>22s} {'range err p50/p90 st':>21s}")
+    for key, s in summary.items():
+        print(
+            f"{key:24s} {100 * s['gross_error_rate']:8.1f}% {s['coverage']:8.2f} "
+            f"{s['median_err_st']['p50']:>10.2f} / {s['median_err_st']['p90']:<8.2f} {s['range_err_st']['p50']:>9.2f} / {s['range_err_st']['p90']:<8.2f}"
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"reference": "WORLD Harvest on the wideband original", "gross_bound_st": round(GROSS_ST, 2), "files": len(files), "summary": summary}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
