@@ -37,14 +37,13 @@ class RushedThresholds:
 
 @dataclass(frozen=True)
 class CheerfulThresholds:
-    """cheerful: median pitch raised by >= min_pitch_shift_st AND range widened to
-    >= min_range_ratio x the baseline range, or raised by >= strong_shift_st alone (a
-    raise that sure needs no second cue; ranges are the less reliable measure on
-    breathy and phone voices, where few frames are voiced)."""
+    """cheerful: median pitch raised by >= min_pitch_shift_st AND the pitch peaks (90th
+    percentile) raised by >= min_peak_shift_st above the agent's usual peaks: a higher
+    voice whose excursions also reach higher (a raise with widened excursions lifts the
+    peaks more than the median).  Needs >= min_voiced_s of voiced frames."""
 
-    min_pitch_shift_st: float = 2.5
-    min_range_ratio: float = 1.3
-    strong_shift_st: float = 4.5
+    min_pitch_shift_st: float = 2.0
+    min_peak_shift_st: float = 3.5
     min_voiced_s: float = 0.6
 
 

@@ -62,6 +62,9 @@ class DeliveryMeasures:
     rate_vs_baseline: speaking_rate_sps / baseline rate.
     pitch_shift_st: semitones between this span's median F0 and the baseline median.
     range_vs_baseline: pitch_range_st / baseline range.
+    pitch_peak_hz: 90th percentile F0 over voiced frames, Hz (the top of the excursions).
+    peak_shift_st: semitones between pitch_peak_hz and the baseline's usual peak: raised
+        pitch and widened excursions both lift it.
     laughter_s: seconds of detected laughter inside the span (+ margin).
     measured_start_s / measured_end_s: set when the apology was too short to measure on
     its own ("My apologies.") and rate and pitch cover it plus the words said with it in
@@ -80,6 +83,8 @@ class DeliveryMeasures:
     pitch_shift_st: Optional[float] = None
     range_vs_baseline: Optional[float] = None
     laughter_s: float = 0.0
+    pitch_peak_hz: Optional[float] = None
+    peak_shift_st: Optional[float] = None
     measured_start_s: Optional[float] = None
     measured_end_s: Optional[float] = None
 
@@ -99,6 +104,7 @@ class Baseline:
     voiced_s: float
     rate_source: str
     pitch_source: str
+    pitch_peak_hz: Optional[float] = None
 
 
 @dataclass(frozen=True)

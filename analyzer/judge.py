@@ -24,12 +24,8 @@ def is_rushed(rate_sps: float, rate_ratio: float, syllables: int, r: RushedThres
     return syllables >= r.min_syllables and rate_ratio >= r.min_rate_ratio and rate_sps >= r.min_rate_sps
 
 
-def cheerful_arm(shift_st: float, range_ratio: float, c: CheerfulThresholds) -> Optional[str]:
-    """Which arm of the cheerful rule holds: "widened" (raised and wider), "strong"
-    (raised enough alone), or None."""
-    if shift_st >= c.min_pitch_shift_st and range_ratio >= c.min_range_ratio:
-        return "widened"
-    return "strong" if shift_st >= c.strong_shift_st else None
+def is_cheerful(shift_st: float, peak_shift_st: float, c: CheerfulThresholds) -> bool:
+    return shift_st >= c.min_pitch_shift_st and peak_shift_st >= c.min_peak_shift_st
 
 
 def is_flat(range_st: float, range_ratio: float, f: FlatThresholds) -> bool:
@@ -50,19 +46,16 @@ def judge_rushed(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
 
 def judge_cheerful(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
     c = t.cheerful
-    shift, ratio = m.pitch_shift_st, m.range_vs_baseline
-    if shift is None or ratio is None or m.voiced_s < c.min_voiced_s:
+    shift, peak = m.pitch_shift_st, m.peak_shift_st
+    if shift is None or peak is None or m.voiced_s < c.min_voiced_s:
         return []
-    arm = cheerful_arm(shift, ratio, c)
-    if arm is None:
+    if not is_cheerful(shift, peak, c):
         return []
-    widened = arm == "widened"
-    raise_threshold = c.min_pitch_shift_st if widened else c.strong_shift_st
     reason = (
         f"pitch {shift:+.1f} st above {_basis(b, b.pitch_source)} {b.pitch_median_hz:.0f} Hz "
-        f"(threshold +{raise_threshold:.1f} st), range {m.pitch_range_st:.1f} st vs usual "
-        f"{b.pitch_range_st:.1f} st ({ratio:.2f}x"
-        + (f", threshold {c.min_range_ratio:.2f}x)" if widened else "; a raise this large needs no wider range)")
+        f"(threshold +{c.min_pitch_shift_st:.1f} st), peaks {peak:+.1f} st above the usual "
+        f"{b.pitch_peak_hz:.0f} Hz (threshold +{c.min_peak_shift_st:.1f} st); range {m.pitch_range_st:.1f} st "
+        f"vs usual {b.pitch_range_st:.1f} st"
     )
     return [Flag("cheerful", reason, round(shift, 3), c.min_pitch_shift_st)]
 

@@ -73,6 +73,7 @@ def measure_span(
         voiced_s=stats.voiced_s,
         pitch_median_hz=stats.median_hz,
         pitch_range_st=stats.range_st,
+        pitch_peak_hz=stats.peak_hz,
         keyword_duration_s=(keyword[1] - keyword[0]) if keyword else None,
     )
 
@@ -113,8 +114,13 @@ def compare(measures: DeliveryMeasures, baseline: Baseline) -> DeliveryMeasures:
     range_ratio = None
     if measures.pitch_range_st is not None and baseline.pitch_range_st > 0:
         range_ratio = measures.pitch_range_st / baseline.pitch_range_st
+    peak_shift = None
+    if measures.pitch_peak_hz and baseline.pitch_peak_hz:
+        peak_shift = float(12.0 * np.log2(measures.pitch_peak_hz / baseline.pitch_peak_hz))
     rate_ratio = measures.speaking_rate_sps / baseline.speaking_rate_sps if baseline.speaking_rate_sps > 0 else None
-    return replace(measures, rate_vs_baseline=rate_ratio, pitch_shift_st=shift, range_vs_baseline=range_ratio)
+    return replace(
+        measures, rate_vs_baseline=rate_ratio, pitch_shift_st=shift, range_vs_baseline=range_ratio, peak_shift_st=peak_shift
+    )
 
 
 class _Histogram:
@@ -151,6 +157,7 @@ class BaselineTracker:
         self.speech_s = 0.0
         self._pitch = _Histogram(0.0, 60.0, 0.1)  # semitones re 55 Hz
         self._ranges = _Histogram(0.0, 40.0, 0.1)  # per-chunk 10-90 % ranges, st
+        self._peaks = _Histogram(0.0, 60.0, 0.1)  # per-chunk 90th percentiles, st re 55 Hz
 
     def add(self, words: Sequence[Word], pitch: PitchTrack) -> None:
         if not words:
@@ -165,6 +172,7 @@ class BaselineTracker:
             stats = pitch_stats(pitch.between(chunk[0].start, chunk[-1].end), min_voiced_s=0.5)
             if stats.range_st is not None:
                 self._ranges.add(np.array([stats.range_st]))
+                self._peaks.add(hz_to_semitones(np.array([stats.peak_hz])))
 
     @property
     def voiced_s(self) -> float:
@@ -177,8 +185,10 @@ class BaselineTracker:
         else:
             rate, rate_source = d.speaking_rate_sps, "default"
         median = semitones_to_hz(self._pitch.percentile(50)) if self.voiced_s >= d.min_voiced_s else None
+        peak = None
         if self._ranges.total >= d.min_range_chunks:
             pitch_range, pitch_source = self._ranges.percentile(50), "call"
+            peak = semitones_to_hz(self._peaks.percentile(50))
         else:
             pitch_range, pitch_source = d.pitch_range_st, "default"
         if median is None:
@@ -191,6 +201,7 @@ class BaselineTracker:
             voiced_s=self.voiced_s,
             rate_source=rate_source,
             pitch_source=pitch_source,
+            pitch_peak_hz=peak,
         )
 
 

@@ -4,8 +4,11 @@ Null distribution (speech that is NOT an apology, so no flag should fire): every
 LibriSpeech utterance, AMI excerpt and the telephone sample is transcribed, cut into
 sentences exactly as apology spans are cut (0.8-6 s long), and each sentence is compared with
 the rest of the same recording exactly as an apology is compared with the agent's baseline:
-rate ratio, pitch shift (st), range ratio.  The thresholds should sit in the far tail of
-these distributions (few false flags on other voices and recording conditions).
+rate ratio, pitch shift (st), range ratio, peak shift (st).  Every recording is measured
+twice: as recorded ("wideband") and through a simulated telephone channel ("telephone":
+300-3400 Hz, 8 kHz, G.711 mu-law; same words, pitch tracked again), since the product runs
+on phone audio.  The thresholds should sit in the far tail of these distributions (few
+false flags on other voices and recording conditions).
 
 Effect sizes of real emotional speech: EmoDB (5 speakers, acted German): happiness (F)
 against neutral (N) per speaker: pitch shift and range ratio.  A cheerful threshold above
@@ -30,11 +33,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analyzer.apology import FinderOptions, split_sentences  # noqa: E402
-from analyzer.audio import load_audio  # noqa: E402
-from analyzer.judge import cheerful_arm, is_flat, is_rushed  # noqa: E402
+from analyzer.audio import load_audio, resample  # noqa: E402
+from analyzer.judge import is_cheerful, is_flat, is_rushed  # noqa: E402
 from analyzer.measures import BaselineTracker, compare, measure_span  # noqa: E402
 from analyzer.pitch import hz_to_semitones, pitch_stats, track_pitch  # noqa: E402
+from analyzer.synthesis import to_telephone  # noqa: E402
 from analyzer.transcribe import Transcriber  # noqa: E402
+
+CHANNELS = ("wideband", "telephone")
 
 
 def spans_of(words, lo_s=0.8, hi_s=6.0):
@@ -44,8 +50,8 @@ def spans_of(words, lo_s=0.8, hi_s=6.0):
 
 
 def transcribe_cached(transcriber, path: Path, cache: Path):
-    """Words (cached: transcribing everything takes ~10 min) and pitch (recomputed, so
-    changes to the tracker are measured) of a whole recording."""
+    """Words (cached: transcribing everything takes ~10 min) and pitch per channel
+    (recomputed, so changes to the tracker are measured) of a whole recording."""
     key = cache / (path.parent.name + "_" + path.stem + ".pkl")
     audio = load_audio(path)
     if key.exists():
@@ -54,13 +60,18 @@ def transcribe_cached(transcriber, path: Path, cache: Path):
         words = transcriber.words(audio.samples)
         key.parent.mkdir(parents=True, exist_ok=True)
         key.write_bytes(pickle.dumps(words))
-    return words, track_pitch(audio.samples)
+    phone, rate = to_telephone(audio.samples, 16_000, "mulaw")
+    return words, {"wideband": track_pitch(audio.samples), "telephone": track_pitch(resample(phone, rate))}
 
 
 def null_measures(transcriber, path, cache):
-    words, pitch = transcribe_cached(transcriber, path, cache)
+    words, pitches = transcribe_cached(transcriber, path, cache)
     if len(words) < 8:
         return []
+    return [row | {"channel": channel} for channel, pitch in pitches.items() for row in _sentence_measures(words, pitch, path)]
+
+
+def _sentence_measures(words, pitch, path):
     out = []
     for lo, hi in spans_of(words):
         rest = BaselineTracker()
@@ -80,6 +91,7 @@ def null_measures(transcriber, path, cache):
                 "pitch_shift_st": m.pitch_shift_st,
                 "range_st": m.pitch_range_st,
                 "range_ratio": m.range_vs_baseline if base.pitch_source == "call" else None,
+                "peak_shift_st": m.peak_shift_st if base.pitch_source == "call" else None,
                 "voiced_s": m.voiced_s,
             }
         )
@@ -98,16 +110,26 @@ def emodb_effects(shared: Path):
         stats = pitch_stats(f0)
         if stats.median_hz is None:
             continue
-        per.setdefault(speaker, {}).setdefault(emotion, []).append((hz_to_semitones(stats.median_hz), stats.range_st))
+        per.setdefault(speaker, {}).setdefault(emotion, []).append(
+            (hz_to_semitones(stats.median_hz), stats.range_st, hz_to_semitones(stats.peak_hz))
+        )
     rows = []
     for speaker, emos in per.items():
         if "N" not in emos:
             continue
-        n_med = np.median([m for m, _ in emos["N"]])
-        n_rng = np.median([r for _, r in emos["N"]])
+        n_med, n_rng, n_peak = np.median(np.array(emos["N"]), axis=0)
         for emo, values in emos.items():
-            for med, rng in values:
-                rows.append({"speaker": speaker, "emotion": emo, "shift_st": float(med - n_med), "range_st": float(rng), "range_ratio": float(rng / n_rng)})
+            for med, rng, peak in values:
+                rows.append(
+                    {
+                        "speaker": speaker,
+                        "emotion": emo,
+                        "shift_st": float(med - n_med),
+                        "range_st": float(rng),
+                        "range_ratio": float(rng / n_rng),
+                        "peak_shift_st": float(peak - n_peak),
+                    }
+                )
     return rows
 
 
@@ -138,26 +160,28 @@ def main() -> int:
         rows += null_measures(transcriber, f, args.cache)
         if i % 25 == 0:
             print(f"  {i + 1}/{len(files)} files, {len(rows)} spans, {time.time() - tic:.0f} s", file=sys.stderr)
-    spans = [r for r in rows if r["syllables"] >= 5]
-    voiced = [r for r in spans if r["voiced_s"] >= 0.6]
-    summary = {
-        "null_spans": len(spans),
-        "files": len(files),
-        "rate_ratio": pct([r["rate_ratio"] for r in spans]),
-        "pitch_shift_st": pct([r["pitch_shift_st"] for r in voiced]),
-        "range_ratio": pct([r["range_ratio"] for r in voiced], qs=(1, 2, 5, 10, 50, 95, 98, 99)),
-        "range_st": pct([r["range_st"] for r in voiced], qs=(1, 2, 5, 10, 50, 95)),
-        "population_rate_sps": pct([r["rate_sps"] for r in spans], qs=(10, 50, 90)),
-    }
-    # Joint false-alarm rates of the default rules on this null set.
     from analyzer.config import load_thresholds
 
     t = load_thresholds()
-    summary["false_flag_rate"] = {
-        "rushed": float(np.mean([is_rushed(r["rate_sps"], r["rate_ratio"], r["syllables"], t.rushed) for r in spans if r["syllables"] >= t.rushed.min_syllables])),
-        "cheerful": float(np.mean([cheerful_arm(r["pitch_shift_st"] or 0, r["range_ratio"] or 0, t.cheerful) is not None for r in voiced])),
-        "flat": float(np.mean([r["range_ratio"] is not None and is_flat(r["range_st"], r["range_ratio"], t.flat) for r in voiced])),
-    }
+    summary = {"files": len(files)}
+    for channel in CHANNELS:
+        spans = [r for r in rows if r["syllables"] >= 5 and r["channel"] == channel]
+        voiced = [r for r in spans if r["voiced_s"] >= 0.6]
+        summary[channel] = {
+            "null_spans": len(spans),
+            "rate_ratio": pct([r["rate_ratio"] for r in spans]),
+            "pitch_shift_st": pct([r["pitch_shift_st"] for r in voiced]),
+            "peak_shift_st": pct([r["peak_shift_st"] for r in voiced], qs=(5, 50, 90, 95, 97.5, 98, 99)),
+            "range_ratio": pct([r["range_ratio"] for r in voiced], qs=(1, 2, 5, 10, 50, 95, 98, 99)),
+            "range_st": pct([r["range_st"] for r in voiced], qs=(1, 2, 5, 10, 50, 95)),
+            "population_rate_sps": pct([r["rate_sps"] for r in spans], qs=(10, 50, 90)),
+            # Joint false-alarm rates of the default rules on this null set.
+            "false_flag_rate": {
+                "rushed": float(np.mean([is_rushed(r["rate_sps"], r["rate_ratio"], r["syllables"], t.rushed) for r in spans if r["syllables"] >= t.rushed.min_syllables])),
+                "cheerful": float(np.mean([r["peak_shift_st"] is not None and r["pitch_shift_st"] is not None and is_cheerful(r["pitch_shift_st"], r["peak_shift_st"], t.cheerful) for r in voiced])),
+                "flat": float(np.mean([r["range_ratio"] is not None and is_flat(r["range_st"], r["range_ratio"], t.flat) for r in voiced])),
+            },
+        }
     emo = emodb_effects(args.shared)
     # How often the default rules fire on real acted emotions (sentence vs the speaker's
     # neutral median; no voicing minimum here): cheerful should fire on happiness (F),
@@ -165,13 +189,13 @@ def main() -> int:
     summary["emodb_rule_rate"] = {
         e: {
             "n": sum(1 for r in emo if r["emotion"] == e),
-            "cheerful": round(float(np.mean([cheerful_arm(r["shift_st"], r["range_ratio"], t.cheerful) is not None for r in emo if r["emotion"] == e])), 3),
+            "cheerful": round(float(np.mean([is_cheerful(r["shift_st"], r["peak_shift_st"], t.cheerful) for r in emo if r["emotion"] == e])), 3),
             "flat": round(float(np.mean([is_flat(r["range_st"], r["range_ratio"], t.flat) for r in emo if r["emotion"] == e])), 3),
         }
         for e in sorted({r["emotion"] for r in emo})
     }
     summary["emodb_vs_neutral"] = {
-        e: {"shift_st": pct([r["shift_st"] for r in emo if r["emotion"] == e], qs=(25, 50, 75)), "range_ratio": pct([r["range_ratio"] for r in emo if r["emotion"] == e], qs=(25, 50, 75))}
+        e: {k: pct([r[k] for r in emo if r["emotion"] == e], qs=(25, 50, 75)) for k in ("shift_st", "peak_shift_st", "range_ratio")}
         for e in sorted({r["emotion"] for r in emo})
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -52,7 +52,7 @@ def match(found: list[dict], truth: list[dict]) -> list[tuple[dict, dict]]:
 def _key_measures(apology: dict) -> dict:
     """The measures the tone flags read, for reading misses in the details."""
     m = apology["measures"]
-    keys = ("syllables", "speaking_rate_sps", "rate_vs_baseline", "pitch_shift_st", "pitch_range_st", "range_vs_baseline", "voiced_s", "laughter_s")
+    keys = ("syllables", "speaking_rate_sps", "rate_vs_baseline", "pitch_shift_st", "pitch_range_st", "range_vs_baseline", "peak_shift_st", "voiced_s", "laughter_s")
     return {k: m.get(k) for k in keys}
 
 

@@ -70,6 +70,44 @@ def test_compare_reports_ratio_and_shift_against_baseline():
     assert m.rate_vs_baseline > 1.5
     assert abs(m.pitch_shift_st - 4.0) < 0.5
     assert m.range_vs_baseline > 1.5
+    # Peaks: baseline 90th percentile is about 120 Hz + 1.6 st (a +-2 st sine); the apology's
+    # is +4 st higher in level and +3.2 st from its wider swing.
+    assert 5.0 < m.peak_shift_st < 7.5
+
+
+def test_cheerful_needs_the_level_and_the_peaks_raised():
+    from dataclasses import replace
+
+    from analyzer.config import load_thresholds
+    from analyzer.events import Baseline, DeliveryMeasures
+    from analyzer.judge import judge_cheerful
+
+    t = load_thresholds()
+    base = Baseline(4.0, 120.0, 6.0, 30.0, 20.0, "call", "call", pitch_peak_hz=150.0)
+    m = DeliveryMeasures(2.0, 10, 5.0, 5.5, voiced_s=1.2, pitch_median_hz=140.0, pitch_range_st=10.0, pitch_shift_st=2.7, peak_shift_st=4.6, range_vs_baseline=1.7)
+    flags = judge_cheerful(m, base, t)
+    assert [f.kind for f in flags] == ["cheerful"]
+    assert "+2.7 st" in flags[0].reason and "peaks +4.6 st" in flags[0].reason and "150 Hz" in flags[0].reason
+    assert judge_cheerful(replace(m, peak_shift_st=1.0), base, t) == []  # raised, but the peaks are not
+    assert judge_cheerful(replace(m, pitch_shift_st=0.5), base, t) == []  # wider, but not raised
+    assert judge_cheerful(replace(m, voiced_s=0.3), base, t) == []  # too few voiced frames
+
+
+# Male LibriSpeech readers on whom plain pYIN/YIN lock onto the 2nd-4th harmonic once the
+# telephone band removes the fundamental (median 20+ st off without the restored register).
+TELEPHONE_LOCKED = ["2414/2414-128291-0004.flac", "3664/3664-11714-0000.flac"]
+
+
+def test_telephone_audio_keeps_the_voice_register(shared_data):
+    from analyzer.audio import load_audio, resample
+    from analyzer.pitch import hz_to_semitones, track_pitch
+    from analyzer.synthesis import to_telephone
+
+    for name in TELEPHONE_LOCKED:
+        wide = load_audio(shared_data / "speech/librispeech" / name).samples[: 16_000 * 8]
+        phone, rate = to_telephone(wide, 16_000, "mulaw")
+        medians = [np.nanmedian(hz_to_semitones(track_pitch(y).f0_hz)) for y in (wide, resample(phone, rate))]
+        assert abs(medians[1] - medians[0]) < 1.5, name
 
 
 def test_align_octave_moves_a_whole_locked_utterance_but_not_a_real_shift():
