@@ -351,6 +351,13 @@ def to_telephone(audio: np.ndarray, sr: int, codec: str | None = "mulaw") -> tup
     return y.astype(np.float32), 8000
 
 
+def through_telephone(audio: np.ndarray, sr: int = 16_000, codec: str | None = "mulaw") -> np.ndarray:
+    """``audio`` as heard through ``to_telephone`` and brought back to ``sr``: the 8 kHz
+    call audio the analyzer is given, at its working rate.  float32 (n,)."""
+    phone, rate = to_telephone(audio, sr, codec)
+    return _resample(phone, rate, sr)
+
+
 def _g711_subtype(codec: str) -> str:
     subtypes = {"mulaw": "ULAW", "alaw": "ALAW"}
     if codec not in subtypes:

@@ -25,9 +25,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analyzer.audio import load_audio, resample  # noqa: E402
+from analyzer.audio import load_audio  # noqa: E402
 from analyzer.pitch import HOP_S, hz_to_semitones, track_pitch  # noqa: E402
-from analyzer.synthesis import to_telephone  # noqa: E402
+from analyzer.synthesis import through_telephone  # noqa: E402
 
 GROSS_ST = 12.0 * np.log2(1.2)  # the usual gross-error bound: 20 %
 
@@ -83,13 +83,11 @@ def main() -> int:
         return 0
     step = max(1, len(files) // args.files)
     files = files[::step][: args.files]
-    conditions = {"wideband": {}, "telephone": {}}
-    rows: dict[str, list] = {f"{c}/{m}": [] for c in conditions for m in ("restored", "waveform")}
+    rows: dict[str, list] = {f"{c}/{m}": [] for c in ("wideband", "telephone") for m in ("restored", "waveform")}
     tic = time.time()
     for i, path in enumerate(files):
         wide = load_audio(path).samples
-        tel, _ = to_telephone(wide, 16_000, "mulaw")
-        audio = {"wideband": wide, "telephone": resample(tel, 8_000)}
+        audio = {"wideband": wide, "telephone": through_telephone(wide)}
         ref = None
         for cond, samples in audio.items():
             for method in ("restored", "waveform"):

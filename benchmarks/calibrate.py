@@ -33,11 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analyzer.apology import FinderOptions, split_sentences  # noqa: E402
-from analyzer.audio import load_audio, resample  # noqa: E402
+from analyzer.audio import load_audio  # noqa: E402
 from analyzer.judge import is_cheerful, is_flat, is_rushed  # noqa: E402
 from analyzer.measures import BaselineTracker, compare, measure_span  # noqa: E402
 from analyzer.pitch import hz_to_semitones, pitch_stats, track_pitch  # noqa: E402
-from analyzer.synthesis import to_telephone  # noqa: E402
+from analyzer.synthesis import through_telephone  # noqa: E402
 from analyzer.transcribe import Transcriber  # noqa: E402
 
 CHANNELS = ("wideband", "telephone")
@@ -60,8 +60,7 @@ def transcribe_cached(transcriber, path: Path, cache: Path):
         words = transcriber.words(audio.samples)
         key.parent.mkdir(parents=True, exist_ok=True)
         key.write_bytes(pickle.dumps(words))
-    phone, rate = to_telephone(audio.samples, 16_000, "mulaw")
-    return words, {"wideband": track_pitch(audio.samples), "telephone": track_pitch(resample(phone, rate))}
+    return words, {"wideband": track_pitch(audio.samples), "telephone": track_pitch(through_telephone(audio.samples))}
 
 
 def null_measures(transcriber, path, cache):
