@@ -102,6 +102,16 @@ def keyword_at(tokens: Sequence[str], i: int, sentence_start: bool = False) -> O
     return None
 
 
+def _first_keyword(tokens: Sequence[str], lo: int, hi: int) -> tuple[Optional[int], int]:
+    """(index, token count) of the first apology keyword in tokens[lo:hi], or (None, 0)."""
+    first = next((i for i in range(lo, hi) if tokens[i]), lo)
+    for i in range(lo, hi):
+        n_key = keyword_at(tokens, i, i == first) if tokens[i] else None
+        if n_key:
+            return i, n_key
+    return None, 0
+
+
 def _is_repeat_request(sentence_words: Sequence[Word], tokens: Sequence[str], options: FinderOptions) -> bool:
     text = " ".join(tokens)
     if any(cue in text for cue in _REPEAT_CUES) or _DIDNT_CATCH.search(text):
@@ -137,12 +147,11 @@ class ApologyFinder:
     def find(self, words: Sequence[Word], emitted_at_s: float = 0.0) -> list[ApologyEvent]:
         """Apologies among ``words`` (one utterance, in time order)."""
         tokens = [norm(w.text) for w in words]
-        spans: list[tuple[int, int, int]] = []  # (first word, end word, keyword index)
+        spans: list[tuple[int, int, int, int]] = []  # (first word, end word, keyword index, keyword tokens)
         sentences = split_sentences(words, self.options.max_pause_s)
         for n, (lo, hi) in enumerate(sentences):
             sentence_tokens = [t for t in tokens[lo:hi] if t]
-            first = next((i for i in range(lo, hi) if tokens[i]), lo)
-            key = next((i for i in range(lo, hi) if tokens[i] and keyword_at(tokens, i, i == first)), None)
+            key, n_key = _first_keyword(tokens, lo, hi)
             if key is None or _is_repeat_request(words[lo:hi], sentence_tokens, self.options):
                 continue
             if len(sentence_tokens) <= 3 and n + 1 < len(sentences):
@@ -153,14 +162,13 @@ class ApologyFinder:
             span_lo, span_hi = _narrow_to_clause(words, lo, hi, key, self.options.max_span_words)
             previous = spans[-1] if spans else None
             if previous and previous[1] == span_lo and words[span_lo].start - words[span_lo - 1].end < self.options.merge_gap_s:
-                spans[-1] = (previous[0], span_hi, previous[2])  # "Sorry about that. I apologize..."
+                spans[-1] = (previous[0], span_hi, previous[2], previous[3])  # "Sorry about that. I apologize..."
             else:
-                spans.append((span_lo, span_hi, key))
-        return [self._event(words, tokens, lo, hi, key, emitted_at_s) for lo, hi, key in spans]
+                spans.append((span_lo, span_hi, key, n_key))
+        return [self._event(words, tokens, *span, emitted_at_s) for span in spans]
 
     @staticmethod
-    def _event(words, tokens, lo: int, hi: int, key: int, emitted_at_s: float) -> ApologyEvent:
-        n_key = keyword_at(tokens, key, sentence_start=True) or 1
+    def _event(words, tokens, lo: int, hi: int, key: int, n_key: int, emitted_at_s: float) -> ApologyEvent:
         span = tuple(words[lo:hi])
         return ApologyEvent(
             start=span[0].start,
