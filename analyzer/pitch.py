@@ -76,8 +76,8 @@ def track_pitch(
 ) -> PitchTrack:
     """Track F0 of ``samples`` (float32 mono, shape (n,)) every 30 ms.
 
-    restore: track the fundamental-restored signal (see module docstring); False tracks
-    the waveform itself (kept for benchmarks/bench_pitch.py).
+    restore: undo harmonic locks against the register of the fundamental-restored signal
+    (see module docstring); False skips it (kept for benchmarks/bench_pitch.py).
     Returns a PitchTrack whose times are ``offset_s`` + frame centre (s).
     """
     import librosa
