@@ -44,7 +44,7 @@ class CheerfulThresholds:
 
     min_pitch_shift_st: float = 2.0
     min_peak_shift_st: float = 3.5
-    min_voiced_s: float = 0.6
+    min_voiced_s: float = 0.5
 
 
 @dataclass(frozen=True)

@@ -177,8 +177,9 @@ def main() -> int:
             # Joint false-alarm rates of the default rules on this null set.
             "false_flag_rate": {
                 "rushed": float(np.mean([is_rushed(r["rate_sps"], r["rate_ratio"], r["syllables"], t.rushed) for r in spans if r["syllables"] >= t.rushed.min_syllables])),
-                "cheerful": float(np.mean([r["peak_shift_st"] is not None and r["pitch_shift_st"] is not None and is_cheerful(r["pitch_shift_st"], r["peak_shift_st"], t.cheerful) for r in voiced])),
-                "flat": float(np.mean([r["range_ratio"] is not None and is_flat(r["range_st"], r["range_ratio"], t.flat) for r in voiced])),
+                # over the spans each rule may judge (its own voicing minimum, as in judge.py)
+                "cheerful": float(np.mean([r["peak_shift_st"] is not None and r["pitch_shift_st"] is not None and is_cheerful(r["pitch_shift_st"], r["peak_shift_st"], t.cheerful) for r in spans if r["voiced_s"] >= t.cheerful.min_voiced_s])),
+                "flat": float(np.mean([r["range_ratio"] is not None and is_flat(r["range_st"], r["range_ratio"], t.flat) for r in spans if r["voiced_s"] >= t.flat.min_voiced_s])),
             },
         }
     emo = emodb_effects(args.shared)
