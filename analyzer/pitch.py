@@ -18,6 +18,11 @@ benchmarks/bench_pitch.py measures this on LibriSpeech against WORLD's Harvest o
 wideband original (benchmarks/results/pitch.json): through a simulated G.711 channel the
 gross error rate falls from 19 % to 14 % and the 90th percentile of the per-utterance median
 error from 22 st (harmonic locks) to 2 st; on wideband audio nothing changes.
+
+Breathy voices are periodic enough for YIN but too noisy for pYIN's voicing decision:
+frames pYIN rejects are voiced where YIN and the restored signal's YIN agree
+(``consensus_voicing``): voiced coverage of Harvest's frames rises from 0.82 to 0.84
+wideband and 0.67 to 0.71 telephone, gross errors 12.7 -> 12.9 % and 13.6 -> 13.7 % (bench_pitch).
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ HUM_CUTOFF_HZ = 70.0
 RESTORE_LOWPASS_HZ = 900.0  # keeps F0 (<= 500 Hz) and the low difference tones
 EDGE_MARGIN = 1.06  # one semitone inside the search range
 REFERENCE_HZ = 55.0  # semitone scale origin (A1); only differences are reported
+CONSENSUS_ST = 0.7  # YIN and restored-signal YIN agreement that voices a frame pYIN rejected
 
 
 @dataclass(frozen=True)
@@ -87,16 +93,17 @@ def track_pitch(
     if len(y) < FRAME_LENGTH:
         empty = np.zeros(0)
         return PitchTrack(empty, empty)
-    f0, voiced, _prob = librosa.pyin(y, **_grid(sample_rate), beta_parameters=VOICING_BETA)
+    guess, voiced, _prob = librosa.pyin(y, **_grid(sample_rate), beta_parameters=VOICING_BETA, fill_na=None)
     # Frames pinned to the search floor are mains hum or rumble, not a voice; frames pinned to
     # the ceiling are noise or breath, and once divided as a "harmonic lock" they would pass
     # the YIN check by chance.
-    inside = (f0 > F0_MIN_HZ * EDGE_MARGIN) & (f0 < F0_MAX_HZ / EDGE_MARGIN)
-    f0 = np.where(voiced & inside, f0, np.nan).astype(np.float64)
+    inside = (guess > F0_MIN_HZ * EDGE_MARGIN) & (guess < F0_MAX_HZ / EDGE_MARGIN)
+    f0 = np.where(voiced & inside, guess, np.nan).astype(np.float64)
     check = _yin(y, sample_rate, len(f0))
     if restore:
         # YIN on the restored signal gives the register; 5-frame median against its jitter.
         register = median_filter(_yin(restore_fundamental(y, sample_rate), sample_rate, len(f0)), size=5, mode="nearest")
+        f0 = np.where(voiced, f0, consensus_voicing(check, register, CONSENSUS_ST))
         f0 = undo_harmonic_lock(f0, register)
         check = undo_harmonic_lock(check, register)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -105,6 +112,26 @@ def track_pitch(
     f0 = fold_octave_jumps(f0)
     times = np.arange(len(f0)) * HOP_S
     return PitchTrack(times + offset_s, f0)
+
+
+def consensus_voicing(yin_hz: np.ndarray, register_hz: np.ndarray, tolerance_st: float, min_run: int = 4) -> np.ndarray:
+    """F0 for frames pYIN called unvoiced where YIN on the waveform and YIN on the
+    fundamental-restored signal agree within ``tolerance_st`` for ``min_run`` consecutive
+    frames (breathy voices: periodic enough for both, too noisy for pYIN's voicing prior).
+    Returns YIN's value there, NaN elsewhere.  All float (n,), Hz."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        agree = np.abs(12.0 * np.log2(yin_hz / register_hz)) <= tolerance_st
+    agree &= (yin_hz > F0_MIN_HZ * EDGE_MARGIN) & (yin_hz < F0_MAX_HZ / EDGE_MARGIN)
+    keep = np.zeros(len(agree), dtype=bool)
+    start = None
+    for i, a in enumerate(np.append(agree, False)):
+        if a and start is None:
+            start = i
+        elif not a and start is not None:
+            if i - start >= min_run:
+                keep[start:i] = True
+            start = None
+    return np.where(keep, yin_hz, np.nan)
 
 
 def fold_octave_jumps(f0_hz: np.ndarray, fold_from_st: float = 10.0, drop_beyond_st: float = 16.0) -> np.ndarray:
