@@ -93,16 +93,18 @@ def track_pitch(
     if len(y) < FRAME_LENGTH:
         empty = np.zeros(0)
         return PitchTrack(empty, empty)
-    guess, voiced, _prob = librosa.pyin(y, **_grid(sample_rate), beta_parameters=VOICING_BETA, fill_na=None)
+    pyin_hz, voiced, _prob = librosa.pyin(y, **_grid(sample_rate), beta_parameters=VOICING_BETA)
     # Frames pinned to the search floor are mains hum or rumble, not a voice; frames pinned to
     # the ceiling are noise or breath, and once divided as a "harmonic lock" they would pass
     # the YIN check by chance.
-    inside = (guess > F0_MIN_HZ * EDGE_MARGIN) & (guess < F0_MAX_HZ / EDGE_MARGIN)
-    f0 = np.where(voiced & inside, guess, np.nan).astype(np.float64)
+    f0 = np.where(voiced & _inside_search(pyin_hz), pyin_hz, np.nan).astype(np.float64)
     check = _yin(y, sample_rate, len(f0))
     if restore:
         # YIN on the restored signal gives the register; 5-frame median against its jitter.
         register = median_filter(_yin(restore_fundamental(y, sample_rate), sample_rate, len(f0)), size=5, mode="nearest")
+        # Pinned to the search edges it is noise, not a register: a 320 Hz voice over a
+        # 61 Hz "register" would be taken for a 5th-harmonic lock.
+        register = np.where(_inside_search(register), register, np.nan)
         f0 = np.where(voiced, f0, consensus_voicing(check, register, CONSENSUS_ST))
         f0 = undo_harmonic_lock(f0, register)
         check = undo_harmonic_lock(check, register)
@@ -121,7 +123,7 @@ def consensus_voicing(yin_hz: np.ndarray, register_hz: np.ndarray, tolerance_st:
     Returns YIN's value there, NaN elsewhere.  All float (n,), Hz."""
     with np.errstate(invalid="ignore", divide="ignore"):
         agree = np.abs(12.0 * np.log2(yin_hz / register_hz)) <= tolerance_st
-    agree &= (yin_hz > F0_MIN_HZ * EDGE_MARGIN) & (yin_hz < F0_MAX_HZ / EDGE_MARGIN)
+    agree &= _inside_search(yin_hz)
     keep = np.zeros(len(agree), dtype=bool)
     start = None
     for i, a in enumerate(np.append(agree, False)):
@@ -206,6 +208,12 @@ def _remove_hum(samples: np.ndarray, sample_rate: int) -> np.ndarray:
 
     sos = butter(4, HUM_CUTOFF_HZ, btype="highpass", fs=sample_rate, output="sos")
     return sosfilt(sos, samples).astype(np.float32)
+
+
+def _inside_search(f0_hz: np.ndarray) -> np.ndarray:
+    """True where an estimate is not pinned to the edges of the 60-500 Hz search range."""
+    with np.errstate(invalid="ignore"):
+        return (f0_hz > F0_MIN_HZ * EDGE_MARGIN) & (f0_hz < F0_MAX_HZ / EDGE_MARGIN)
 
 
 def _grid(sample_rate: int) -> dict:
