@@ -17,7 +17,7 @@ frames sitting on its 2nd-6th harmonic are divided back down (``undo_harmonic_lo
 benchmarks/bench_pitch.py measures this on LibriSpeech against WORLD's Harvest on the
 wideband original (benchmarks/results/pitch.json): through a simulated G.711 channel the
 gross error rate falls from 19 % to 14 % and the 90th percentile of the per-utterance median
-error from 22 st (harmonic locks) to 2 st; on wideband audio nothing changes.
+error from 22 st (harmonic locks) to 2 st; on wideband audio the register changes nothing.
 
 Breathy voices are periodic enough for YIN but too noisy for pYIN's voicing decision:
 frames pYIN rejects are voiced where YIN and the restored signal's YIN agree
@@ -82,8 +82,8 @@ def track_pitch(
 ) -> PitchTrack:
     """Track F0 of ``samples`` (float32 mono, shape (n,)) every 30 ms.
 
-    restore: undo harmonic locks against the register of the fundamental-restored signal
-    (see module docstring); False skips it (kept for benchmarks/bench_pitch.py).
+    restore: use the fundamental-restored signal (see module docstring) to undo harmonic
+    locks and to voice breathy frames; False skips both (kept for benchmarks/bench_pitch.py).
     Returns a PitchTrack whose times are ``offset_s`` + frame centre (s).
     """
     import librosa
