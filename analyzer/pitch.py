@@ -79,11 +79,14 @@ def track_pitch(
     offset_s: float = 0.0,
     agreement_st: float = 2.0,
     restore: bool = True,
+    consensus_st: float = CONSENSUS_ST,
 ) -> PitchTrack:
     """Track F0 of ``samples`` (float32 mono, shape (n,)) every 30 ms.
 
     restore: use the fundamental-restored signal (see module docstring) to undo harmonic
     locks and to voice breathy frames; False skips both (kept for benchmarks/bench_pitch.py).
+    consensus_st: agreement (semitones) of the two YIN estimates that voices a frame pYIN
+    rejected (``consensus_voicing``); 0 turns that off.
     Returns a PitchTrack whose times are ``offset_s`` + frame centre (s).
     """
     import librosa
@@ -105,7 +108,8 @@ def track_pitch(
         # Pinned to the search edges it is noise, not a register: a 320 Hz voice over a
         # 61 Hz "register" would be taken for a 5th-harmonic lock.
         register = np.where(_inside_search(register), register, np.nan)
-        f0 = np.where(voiced, f0, consensus_voicing(check, register, CONSENSUS_ST))
+        if consensus_st > 0:
+            f0 = np.where(voiced, f0, consensus_voicing(check, register, consensus_st))
         f0 = undo_harmonic_lock(f0, register)
         check = undo_harmonic_lock(check, register)
     with np.errstate(invalid="ignore", divide="ignore"):
