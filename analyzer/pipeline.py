@@ -125,7 +125,8 @@ class Pipeline:
     @property
     def _window_s(self) -> float:
         """How long after an apology ends its record stays open."""
-        laugh = self.options.thresholds.nervous_laugh.margin_s + 1.0
+        # the laughter tracker decides a laugh up to one encoder chunk (+ window) after it
+        laugh = self.options.thresholds.nervous_laugh.margin_s + (self.laughter.latency_s if self.laughter else 0.0)
         action = getattr(self.wording.options, "action_window_s", 8.0) if self.wording else 0.0
         return max(laugh, action)
 

@@ -14,10 +14,10 @@ noise (0-30 dB SNR), telephone band 300-3400 Hz + 8 kHz mu-law round trip, level
 -40..-3 dBFS peak.  Every augmented example only mixes clips of the same
 cross-validation fold, so per-fold models never see held-out speakers.
 
-Features come from ``analyzer.laughter.FeatureExtractor`` (the runtime's own code), the
-classifier is a soft-voting ensemble of ENSEMBLE scikit-learn MLPs (standardisation
-inside) exported with skl2onnx.  Every speech window (original + SPEECH_AUG augmented
-copies) is a training negative.
+Features come from ``analyzer.laughter.EncoderFeatures`` (the runtime's own code: Whisper
+tiny.en encoder states on 4 s chunks, mean and spread per 1 s window); the classifier is
+a scikit-learn logistic regression (standardisation inside) exported with skl2onnx.
+Every speech window (original + SPEECH_AUG augmented copies) is a training negative.
 Cross-validation is grouped by speaker (the first field of a nonverbal file name, the
 LibriSpeech speaker folder, the EmoDB speaker); out-of-fold clips are scored through the
 real runtime (``LaughterDetector`` + segment logic) at 16 kHz and at 8 kHz telephone
@@ -43,17 +43,14 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from analyzer.laughter import SR, DEFAULT_FEATURES, DEFAULT_POST, FeatureExtractor, LaughterDetector  # noqa: E402
+from analyzer.laughter import SR, DEFAULT_FEATURES, DEFAULT_POST, EncoderFeatures, LaughterDetector, frame_levels_db  # noqa: E402
 
 SEED = 20240611
 N_FOLDS = 4
 LAUGH_AUG = 40  # augmented copies per laugh clip (plus the original)
 NEG_AUG = 3  # per nonverbal distractor clip
 SPEECH_AUG = 2  # per speech clip
-ENSEMBLE = 3  # MLPs averaged (soft voting), seeds SEED .. SEED + 2
-MLP_HIDDEN = (64, 32)
-MLP_ALPHA = 1e-3
-MLP_ITERS = 15
+LR_C = 0.1  # inverse L2 strength of the logistic regression (768 standardised inputs)
 # shares of the total negative weight (positives weigh as much as all negatives together)
 NEG_SHARES = {"distractor": 0.4, "read": 0.35, "other_speech": 0.25}
 THRESHOLDS = [round(x, 2) for x in np.arange(0.3, 0.81, 0.05)]
@@ -213,13 +210,15 @@ def set_peak(x: np.ndarray, dbfs: float) -> np.ndarray:
     return (x / pk * 10 ** (dbfs / 20.0)).astype(np.float32)
 
 
-def frame_activity(x: np.ndarray, fx: FeatureExtractor, below_max_db: float = 25.0) -> np.ndarray:
+FRAME = SR // 100  # 10 ms activity frames
+
+
+def frame_activity(x: np.ndarray, below_max_db: float = 25.0) -> np.ndarray:
     """Per 10 ms frame: 1 where the (clean) sound is within 25 dB of its loudest frame,
     with pauses under 0.4 s between such frames filled in."""
-    fr = fx.frames(x)
-    if len(fr) == 0:
+    lev = frame_levels_db(x, FRAME)
+    if len(lev) == 0:
         return np.zeros(0, dtype=np.float32)
-    lev = fr[:, fx.n_mels]
     act = lev > lev.max() - below_max_db
     # close gaps shorter than 0.4 s: the pauses between the bursts of a laugh belong to it
     idx = np.flatnonzero(act)
@@ -234,7 +233,6 @@ def augment(
     is_laugh: bool,
     rng: np.random.Generator,
     speech_pool: list[np.ndarray],
-    fx: FeatureExtractor,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One augmented example and its per-sample laugh mask (float 0/1)."""
     y = x.copy()
@@ -242,13 +240,7 @@ def augment(
         y = speed(y, float(rng.uniform(0.85, 1.2)))
     mask = np.ones(len(y), dtype=np.float32) if is_laugh else np.zeros(len(y), dtype=np.float32)
     if is_laugh:
-        # sample-level activity of the clean (possibly sped-up) laugh
-        act = frame_activity(y, fx)
-        m = np.zeros(len(y), dtype=np.float32)
-        for k, a in enumerate(act):
-            if a:
-                m[k * fx.hop : k * fx.hop + fx.win_length] = 1.0
-        mask = m
+        mask = activity_mask(y)  # sample-level activity of the clean (possibly sped-up) laugh
     mix = rng.random()
     if speech_pool and mix < (0.55 if is_laugh else 0.3):
         s = speech_pool[rng.integers(len(speech_pool))]
@@ -293,24 +285,26 @@ def augment(
 # ----------------------------------------------------------------------------------
 
 
-def window_labels(mask: np.ndarray, fx: FeatureExtractor, n_windows: int) -> np.ndarray:
+def activity_mask(x: np.ndarray) -> np.ndarray:
+    """Per sample: 1 inside ``frame_activity``'s active frames.  float32 (len(x),)."""
+    act = frame_activity(x)
+    return np.repeat(act, FRAME)[: len(x)].astype(np.float32)
+
+
+def window_labels(mask: np.ndarray, fx: EncoderFeatures, n_windows: int) -> np.ndarray:
     """Fraction of each window's span covered by laugh activity."""
-    span = (fx.wf - 1) * fx.hop + fx.win_length
-    starts = np.arange(n_windows) * fx.wh * fx.hop
+    span = fx.window_samples
+    starts = np.arange(n_windows) * fx.wh * fx.state_hop
     c = np.concatenate([[0.0], np.cumsum(mask, dtype=np.float64)])
     ends = np.minimum(starts + span, len(mask))
     return (c[ends] - c[np.minimum(starts, len(mask))]) / span
 
 
-def clip_windows(x: np.ndarray, mask: np.ndarray, fx: FeatureExtractor, gate: float):
-    from analyzer.laughter import _pad_short
-
-    x = _pad_short(x, fx)
-    if len(mask) < len(x):
-        mask = np.concatenate([mask, np.zeros(len(x) - len(mask), dtype=np.float32)])
-    frames = fx.frames(x)
-    feats = fx.windows(frames)
-    lev = fx.window_levels(frames)
+def clip_windows(x: np.ndarray, mask: np.ndarray, fx: EncoderFeatures, gate: float):
+    feats, lev = fx.stream_windows(x)
+    n = max(len(x), fx.window_samples)
+    if len(mask) < n:
+        mask = np.concatenate([mask, np.zeros(n - len(mask), dtype=np.float32)])
     lab = window_labels(mask, fx, len(feats))
     keep = lev >= gate
     return feats[keep], lab[keep]
@@ -326,21 +320,18 @@ def _init_pools(pools: dict) -> None:
 
 def _examples_for_clip(args):
     ci, clip_audio, label, seed, pool_key, n_aug, feat_params, gate = args
-    fx = FeatureExtractor(feat_params)
+    fx = EncoderFeatures(feat_params)
     rng = np.random.default_rng([seed, ci])
     # mixing partners: speech of the same fold, excluding this very clip
     pool = [a for (j, a) in _POOLS.get(pool_key, []) if j != ci]
     out_X, out_lab, out_aug = [], [], []
     base_mask = np.zeros(len(clip_audio), dtype=np.float32)
     if label:
-        act = frame_activity(clip_audio, fx)
-        for k, a in enumerate(act):
-            if a:
-                base_mask[k * fx.hop : k * fx.hop + fx.win_length] = 1.0
+        base_mask = activity_mask(clip_audio)
     X, lab = clip_windows(clip_audio, base_mask, fx, gate)
     out_X.append(X), out_lab.append(lab), out_aug.append(np.zeros(len(X), dtype=np.int8))
     for _ in range(n_aug):
-        y, m = augment(clip_audio, bool(label), rng, pool, fx)
+        y, m = augment(clip_audio, bool(label), rng, pool)
         X, lab = clip_windows(y, m, fx, gate)
         out_X.append(X), out_lab.append(lab), out_aug.append(np.ones(len(X), dtype=np.int8))
     return ci, np.concatenate(out_X), np.concatenate(out_lab), np.concatenate(out_aug)
@@ -417,35 +408,17 @@ def training_set(clips: list[Clip], X, frac, cidx, folds_in: set[int]):
 
 
 def fit(X, y, w, seed: int = SEED):
-    """StandardScaler + soft-voting ensemble of ENSEMBLE MLPs (seeds seed, seed+1, ...)."""
-    from sklearn.ensemble import VotingClassifier
-    from sklearn.neural_network import MLPClassifier
+    """StandardScaler + logistic regression (L2, C = LR_C), weighted as ``training_set``."""
+    import warnings
+
+    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    def mlp(s):
-        return MLPClassifier(
-            hidden_layer_sizes=MLP_HIDDEN,
-            alpha=MLP_ALPHA,
-            batch_size=512,
-            learning_rate_init=2e-3,
-            max_iter=MLP_ITERS,
-            early_stopping=False,
-            random_state=s,
-        )
-
-    if ENSEMBLE > 1:
-        head = VotingClassifier([(f"mlp{i}", mlp(seed + i)) for i in range(ENSEMBLE)], voting="soft", flatten_transform=False)
-        key = "votingclassifier__sample_weight"
-    else:
-        head = mlp(seed)
-        key = "mlpclassifier__sample_weight"
-    clf = make_pipeline(StandardScaler(), head)
-    import warnings
-
+    clf = make_pipeline(StandardScaler(), LogisticRegression(C=LR_C, max_iter=500, random_state=seed))
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        clf.fit(X, y, **{key: w})
+        warnings.simplefilter("ignore")  # lbfgs may stop at max_iter on the largest folds
+        clf.fit(X, y, logisticregression__sample_weight=w)
     return clf
 
 
@@ -607,8 +580,8 @@ def main(argv=None) -> int:
     model = fit(Xt, yt, wt, args.seed)
     kinds = sorted({c.kind for c in clips})
     meta = {
-        "model": f"laughter detector: window summary features -> StandardScaler + soft-voting ensemble of {ENSEMBLE} MLP{MLP_HIDDEN}, scikit-learn -> ONNX (skl2onnx)",
-        "input": "features (batch, %d) float32 from analyzer.laughter.FeatureExtractor; output probabilities (batch, 2)" % X.shape[1],
+        "model": "laughter detector: Whisper tiny.en encoder states (mean, spread per 1 s window) -> StandardScaler + logistic regression, scikit-learn -> ONNX (skl2onnx)",
+        "input": "features (batch, %d) float32 from analyzer.laughter.EncoderFeatures; output probabilities (batch, 2)" % X.shape[1],
         "features": DEFAULT_FEATURES,
         "postprocess": dict(DEFAULT_POST, threshold=threshold),
         "training": {
@@ -617,7 +590,7 @@ def main(argv=None) -> int:
             "windows": int(len(yt)),
             "laugh_windows": int(yt.sum()),
             "augmentation": {"laugh_copies": LAUGH_AUG, "distractor_copies": NEG_AUG, "speech_copies": SPEECH_AUG},
-            "classifier": {"ensemble": ENSEMBLE, "hidden": list(MLP_HIDDEN), "alpha": MLP_ALPHA, "epochs": MLP_ITERS},
+            "classifier": {"logistic_regression_C": LR_C},
             "negative_weight_shares": NEG_SHARES,
             "train_seconds": round(time.time() - t_start, 1),
             "data_licences": {

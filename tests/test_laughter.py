@@ -93,11 +93,12 @@ def test_tracker_block_size_independent(detector, laughs, speech):
             segs = tr.feed(audio[i : i + block], 12.0 + i / 16000)
             for s in segs:
                 assert s.emitted_at_s >= s.end  # emitted after it closed
+                assert s.emitted_at_s - s.end <= tr.latency_s + block / 16000  # the pipeline waits this long
             got += segs
         got += tr.flush()
         assert key(got) == key(ref), f"block {block}"
-        # bounded state: under one window of audio and frames kept
-        assert len(tr.buf) < 16000 and len(tr.frames) <= 110
+        # bounded state: under one chunk of audio, one chunk plus one window of states
+        assert len(tr.buf) < tr.fx.chunk and len(tr.states) <= tr.fx.chunk // tr.fx.state_hop + tr.fx.ws
 
 
 def test_tracker_memory_flat_and_short_input(detector, speech):
@@ -108,7 +109,7 @@ def test_tracker_memory_flat_and_short_input(detector, speech):
     for _ in range(3):
         for i in range(0, len(x), 3200):
             tr.feed(x[i : i + 3200])
-    assert len(tr.buf) < 16000 and len(tr.frames) <= 110 and len(tr.track) <= 300
+    assert len(tr.buf) < tr.fx.chunk and len(tr.states) <= tr.fx.chunk // tr.fx.state_hop + tr.fx.ws and len(tr.track) <= 300
     tr.flush()
     # under one window: zero-padded, no crash
     assert detector.segments(np.zeros(4000, dtype=np.float32)) == []
