@@ -604,6 +604,7 @@ def main(argv=None) -> int:
         "cv": cv,
     }
     out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     export(model, X.shape[1], out, meta)
     print(f"wrote {out} ({out.stat().st_size} bytes) and {out.with_suffix('.json').name}, threshold {threshold}, "
           f"total {time.time() - t_start:.1f} s")
