@@ -97,6 +97,10 @@ def test_tracker_block_size_independent(detector, laughs, speech):
             got += segs
         got += tr.flush()
         assert key(got) == key(ref), f"block {block}"
+        t, p = tr.probability_track()  # the stream scores exactly the windows the file path scores
+        t_file, p_file = detector.frame_probabilities(audio)
+        np.testing.assert_allclose(t, t_file + 12.0, atol=1e-6)
+        np.testing.assert_allclose(p, p_file, atol=1e-6)
         # bounded state: under one chunk of audio, one chunk plus one window of states
         assert len(tr.buf) < tr.fx.chunk and len(tr.states) <= tr.fx.chunk // tr.fx.state_hop + tr.fx.ws
 
