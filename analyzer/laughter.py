@@ -104,7 +104,8 @@ class EncoderFeatures:
             model_path = str(embedded_model_path())
         self.model = _whisper_encoder(str(model_path))
         self.mel = WhisperMel(feature_size=self.model.n_mels)
-        self.n_dims = 2 * 384
+        self.state_dims = int(self.encode_chunk(np.zeros(self.window_samples, dtype=np.float32))[0].shape[1])
+        self.n_dims = 2 * self.state_dims  # 768 for tiny.en
 
     @property
     def window_samples(self) -> int:
@@ -280,7 +281,10 @@ class LaughterDetector:
         so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         so.log_severity_level = 3
         self.session = ort.InferenceSession(str(path), sess_options=so, providers=["CPUExecutionProvider"])
-        self.input_name = self.session.get_inputs()[0].name
+        model_input = self.session.get_inputs()[0]
+        self.input_name = model_input.name
+        if isinstance(model_input.shape[-1], int) and model_input.shape[-1] != self.fx.n_dims:
+            raise ValueError(f"{path.name} expects {model_input.shape[-1]} features per window, the encoder gives {self.fx.n_dims} (train it on this encoder)")
         outs = self.session.get_outputs()
         self.prob_output = outs[-1].name if len(outs) > 1 else outs[0].name
 
@@ -341,7 +345,7 @@ class LaughterTracker:
         self.origin: Optional[float] = None
         self.n_in = 0  # samples consumed
         self.buf = np.zeros(0, dtype=np.float32)  # audio of the chunk being filled
-        self.states = np.zeros((0, 384), dtype=np.float32)
+        self.states = np.zeros((0, self.fx.state_dims), dtype=np.float32)
         self.levels = np.zeros(0, dtype=np.float32)  # 10 ms levels, same origin as states
         self.state0 = 0  # absolute index of self.states[0]
         self.next_window = 0
