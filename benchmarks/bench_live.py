@@ -348,6 +348,7 @@ def soak(analyzer, calls, minutes: float, window_min: float = 5.0) -> dict:
     if session.error:
         raise session.error
     summary = session.summary()
+
     def growth(key):
         return round(windows[-1][key] - windows[0][key], 1) if windows else None
 
