@@ -148,3 +148,18 @@ def iter_blocks(samples: np.ndarray, block_s: float = 0.5) -> Iterator[np.ndarra
 
 def is_audio_file(path: Path) -> bool:
     return path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def frame_levels_db(audio: np.ndarray, frame: int) -> np.ndarray:
+    """RMS level (dBFS) of consecutive ``frame``-sample frames; the last frame may be short
+    and is averaged over its own samples.  audio: float (n,).  Returns float64
+    (ceil(n / frame),); digital silence reads -120 dB."""
+    n = len(audio)
+    if n == 0:
+        return np.zeros(0)
+    m = -(-n // frame)
+    x = np.zeros(m * frame, dtype=np.float64)
+    x[:n] = audio
+    counts = np.full(m, float(frame))
+    counts[-1] = n - (m - 1) * frame
+    return 10.0 * np.log10((x.reshape(m, frame) ** 2).sum(axis=1) / counts + 1e-12)

@@ -26,6 +26,7 @@ from typing import Optional
 
 import numpy as np
 
+from analyzer.audio import frame_levels_db
 from analyzer.events import LaughterSegment
 
 SR = 16000
@@ -62,22 +63,6 @@ def _whisper_encoder(model_path: str):
     import ctranslate2
 
     return ctranslate2.models.Whisper(model_path, device="cpu", compute_type="int8", intra_threads=1, inter_threads=1)
-
-
-def frame_levels_db(audio: np.ndarray, frame: int = 160) -> np.ndarray:
-    """Level of every ``frame``-sample frame in dBFS (RMS; -120 for digital silence).
-
-    audio: float32 (n,).  Returns float32 (ceil(n / frame),); the last frame may be short."""
-    n = len(audio)
-    if n == 0:
-        return np.zeros(0, dtype=np.float32)
-    m = -(-n // frame)
-    x = np.zeros(m * frame, dtype=np.float64)
-    x[:n] = audio
-    counts = np.full(m, frame, dtype=np.float64)
-    counts[-1] = n - (m - 1) * frame
-    power = (x.reshape(m, frame) ** 2).sum(axis=1) / counts
-    return (10.0 * np.log10(np.maximum(power, 1e-12))).astype(np.float32)
 
 
 class EncoderFeatures:
@@ -421,4 +406,4 @@ class LaughterTracker:
         return np.asarray(t), np.asarray(p, dtype=np.float32)
 
 
-__all__ = ["LaughterDetector", "LaughterTracker", "EncoderFeatures", "frame_levels_db"]
+__all__ = ["LaughterDetector", "LaughterTracker", "EncoderFeatures"]

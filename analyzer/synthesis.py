@@ -157,12 +157,13 @@ def synthesize(text: str, voice: str = "joe", speed: float = 1.0, seed: int = 0)
 
 def _frame_db(audio: np.ndarray, sr: int, frame_s: float = 0.01) -> np.ndarray:
     """RMS level in dBFS of consecutive frames; shape (n // frame,)."""
+    from .audio import frame_levels_db
+
     hop = max(1, int(sr * frame_s))
     n = len(audio) // hop
     if n == 0:
         return np.full(1, -120.0)
-    frames = audio[: n * hop].reshape(n, hop).astype(np.float64)
-    return 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    return frame_levels_db(audio[: n * hop], hop)
 
 
 def trim_silence(audio: np.ndarray, sr: int, below_peak_db: float = 40.0) -> np.ndarray:

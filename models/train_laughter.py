@@ -43,7 +43,8 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from analyzer.laughter import SR, DEFAULT_FEATURES, DEFAULT_POST, EncoderFeatures, LaughterDetector, frame_levels_db  # noqa: E402
+from analyzer.audio import frame_levels_db  # noqa: E402
+from analyzer.laughter import SR, DEFAULT_FEATURES, DEFAULT_POST, EncoderFeatures, LaughterDetector  # noqa: E402
 
 SEED = 20240611
 N_FOLDS = 4
