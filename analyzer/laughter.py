@@ -72,7 +72,7 @@ class EncoderFeatures:
     are then cut from the states of consecutive chunks, so a window may straddle two chunks.
     """
 
-    def __init__(self, params: Optional[dict] = None, model_path: Optional[str] = None):
+    def __init__(self, params: Optional[dict] = None):
         from faster_whisper.feature_extractor import FeatureExtractor as WhisperMel
 
         p = dict(DEFAULT_FEATURES)
@@ -83,11 +83,9 @@ class EncoderFeatures:
         self.level_frame = int(round(float(p["level_frame_s"]) * SR))  # 160 samples
         self.ws = int(p["window_states"])
         self.wh = int(p["window_hop_states"])
-        if model_path is None:
-            from analyzer.transcribe import embedded_model_path
+        from analyzer.transcribe import embedded_model_path
 
-            model_path = str(embedded_model_path())
-        self.model = _whisper_encoder(str(model_path))
+        self.model = _whisper_encoder(str(embedded_model_path()))
         self.mel = WhisperMel(feature_size=self.model.n_mels)
         self.state_dims = int(self.encode_chunk(np.zeros(self.window_samples, dtype=np.float32))[0].shape[1])
         self.n_dims = 2 * self.state_dims  # 768 for tiny.en
@@ -247,14 +245,14 @@ class LaughterDetector:
     """Loads ``laughter.onnx`` (+ ``laughter.json``) and the Whisper encoder once;
     1 intra-op thread each."""
 
-    def __init__(self, model_path: Optional[str | Path] = None, threshold: Optional[float] = None, encoder_path: Optional[str] = None):
+    def __init__(self, model_path: Optional[str | Path] = None, threshold: Optional[float] = None):
         import onnxruntime as ort
 
         path = Path(model_path) if model_path is not None else _model_dir() / "laughter.onnx"
         meta_path = path.with_suffix(".json")
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
         self.meta = meta
-        self.fx = EncoderFeatures(meta.get("features"), encoder_path)
+        self.fx = EncoderFeatures(meta.get("features"))
         post = dict(DEFAULT_POST)
         post.update(meta.get("postprocess", {}))
         if threshold is not None:

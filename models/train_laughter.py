@@ -319,9 +319,19 @@ def _init_pools(pools: dict) -> None:
     _POOLS = pools
 
 
+_FX: dict = {}  # one EncoderFeatures per process and parameter set
+
+
+def _features(feat_params: dict) -> EncoderFeatures:
+    key = json.dumps(feat_params, sort_keys=True)
+    if key not in _FX:
+        _FX[key] = EncoderFeatures(feat_params)
+    return _FX[key]
+
+
 def _examples_for_clip(args):
     ci, clip_audio, label, seed, pool_key, n_aug, feat_params, gate = args
-    fx = EncoderFeatures(feat_params)
+    fx = _features(feat_params)
     rng = np.random.default_rng([seed, ci])
     # mixing partners: speech of the same fold, excluding this very clip
     pool = [a for (j, a) in _POOLS.get(pool_key, []) if j != ci]
