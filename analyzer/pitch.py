@@ -128,15 +128,13 @@ def consensus_voicing(yin_hz: np.ndarray, register_hz: np.ndarray, tolerance_st:
     with np.errstate(invalid="ignore", divide="ignore"):
         agree = np.abs(12.0 * np.log2(yin_hz / register_hz)) <= tolerance_st
     agree &= _inside_search(yin_hz)
-    keep = np.zeros(len(agree), dtype=bool)
-    start = None
-    for i, a in enumerate(np.append(agree, False)):
-        if a and start is None:
-            start = i
-        elif not a and start is not None:
-            if i - start >= min_run:
-                keep[start:i] = True
-            start = None
+    edges = np.diff(np.concatenate([[0], agree.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    long_run = ends - starts >= min_run
+    marks = np.zeros(len(agree) + 1, dtype=np.int32)
+    np.add.at(marks, starts[long_run], 1)
+    np.add.at(marks, ends[long_run], -1)
+    keep = np.cumsum(marks[:-1]) > 0
     return np.where(keep, yin_hz, np.nan)
 
 
