@@ -500,7 +500,8 @@ def summarise(clips: list[Clip], tracks: dict, det: LaughterDetector, threshold:
     return res
 
 
-def cross_validate(clips, X, frac, cidx, seed: int = SEED, workdir: Optional[Path] = None, log=print, score: bool = True):
+def cross_validate(clips, X, frac, cidx, seed: int = SEED, workdir: Optional[Path] = None, log=print, score: bool = True,
+                   feat_params: Optional[dict] = None):
     """Per-fold models; out-of-fold raw probability tracks for every clip and condition.
 
     Returns (tracks {cond: [np.ndarray per clip]}, fold_model_paths)."""
@@ -514,7 +515,7 @@ def cross_validate(clips, X, frac, cidx, seed: int = SEED, workdir: Optional[Pat
         Xt, yt, wt = training_set(clips, X, frac, cidx, set(folds) - {f})
         model = fit(Xt, yt, wt, seed)
         path = workdir / f"laughter_fold{f}.onnx"
-        export(model, X.shape[1], path, {"features": DEFAULT_FEATURES, "postprocess": DEFAULT_POST})
+        export(model, X.shape[1], path, {"features": dict(DEFAULT_FEATURES, **(feat_params or {})), "postprocess": DEFAULT_POST})
         paths[f] = path
         det = LaughterDetector(path)
         for ci, c in enumerate(clips):
@@ -556,7 +557,9 @@ def main(argv=None) -> int:
     ap.add_argument("--tune-threshold", action="store_true", help="adopt the threshold picked on the out-of-fold grid")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--cache", default=None, help="npz file to keep/reuse the window features (development)")
+    ap.add_argument("--chunk-s", type=float, default=None, help=f"encoder chunk length in s (default {DEFAULT_FEATURES['chunk_s']})")
     args = ap.parse_args(argv)
+    feat_params = {} if args.chunk_s is None else {"chunk_s": args.chunk_s}
     data = Path(args.data)
     if not (data / "nonverbal" / "laughing").is_dir():
         print(f"no training data at {data} (needs nonverbal/laughing etc.)", file=sys.stderr)
@@ -569,14 +572,14 @@ def main(argv=None) -> int:
         z = np.load(args.cache)
         X, frac, cidx, aug = z["X"], z["frac"], z["cidx"], z["aug"]
     else:
-        X, frac, cidx, aug = build_dataset(clips, args.seed, workers=args.workers)
+        X, frac, cidx, aug = build_dataset(clips, args.seed, feat_params, workers=args.workers)
         if args.cache:
             np.savez(args.cache, X=X, frac=frac, cidx=cidx, aug=aug)
     print(f"{len(X)} windows x {X.shape[1]} features, {time.time() - t_start:.1f} s")
     threshold = args.threshold if args.threshold is not None else float(DEFAULT_POST["threshold"])
     cv = None
     if not args.no_cv:
-        tracks, fold_paths = cross_validate(clips, X, frac, cidx, args.seed)
+        tracks, fold_paths = cross_validate(clips, X, frac, cidx, args.seed, feat_params=feat_params)
         det = LaughterDetector(next(iter(fold_paths.values())))
         thr, table = choose_threshold(clips, tracks, det)
         print(f"out-of-fold pick over the grid: threshold {thr}")
@@ -593,7 +596,7 @@ def main(argv=None) -> int:
     meta = {
         "model": "laughter detector: Whisper tiny.en encoder states (mean, spread per 1 s window) -> StandardScaler + logistic regression, scikit-learn -> ONNX (skl2onnx)",
         "input": "features (batch, %d) float32 from analyzer.laughter.EncoderFeatures; output probabilities (batch, 2)" % X.shape[1],
-        "features": DEFAULT_FEATURES,
+        "features": dict(DEFAULT_FEATURES, **feat_params),
         "postprocess": dict(DEFAULT_POST, threshold=threshold),
         "training": {
             "seed": args.seed,
