@@ -4,7 +4,8 @@ Each call has a ``<audio>.truth.json`` (written by benchmarks/make_eval_calls.py
 the apologies with their time span and expected tone flags.  A found apology matches a
 true one when their spans overlap.  Reports apology precision/recall and, per tone flag
 (rushed, cheerful, flat, nervous_laugh), precision/recall/F1 over matched apologies, plus
-the number of tone flags on calls that contain no apology (must be 0).
+the number of tone flags on calls that contain no apology (must be 0), in total and per
+folder (one folder = one seed of make_eval_calls.py: 12 calls, ~6 apologies per flag).
 
 Run: python benchmarks/make_eval_calls.py && python benchmarks/eval_accuracy.py [DIR ...]
 (--live-asr: transcribe utterance by utterance as `sincerity live` does).
@@ -16,7 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +63,59 @@ def prf(tp: int, fp: int, fn: int) -> dict:
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
 
 
+@dataclass
+class Tally:
+    """Counts of one set of calls: apologies found, tone flags per kind, flags on
+    apology-free calls."""
+
+    counts: dict = field(default_factory=lambda: {"tp": 0, "fp": 0, "fn": 0})
+    flag_counts: dict = field(default_factory=lambda: {k: {"tp": 0, "fp": 0, "fn": 0} for k in TONE_FLAGS})
+    no_apology_tone_flags: int = 0
+    calls: int = 0
+
+    def summary(self) -> dict:
+        return {
+            "calls": self.calls,
+            "apologies": prf(**self.counts),
+            "flags": {k: prf(**v) for k, v in self.flag_counts.items()},
+            "no_apology_tone_flags": self.no_apology_tone_flags,
+        }
+
+
+def score_call(found: list[dict], truth: list[dict], tally: Tally) -> list[tuple[dict, dict]]:
+    """Match one call's found apologies to its truth and add the outcome to ``tally``."""
+    pairs = match(found, truth)
+    tally.calls += 1
+    tally.counts["tp"] += len(pairs)
+    tally.counts["fp"] += len(found) - len(pairs)
+    tally.counts["fn"] += len(truth) - len(pairs)
+    flag_counts = tally.flag_counts
+    if not truth:
+        tally.no_apology_tone_flags += sum(1 for a in found for f in a["flags"] if f["kind"] in TONE_FLAGS)
+    matched_found = {id(f) for _, f in pairs}
+    for t, f in pairs:
+        got = {x["kind"] for x in f["flags"]}
+        want = set(t.get("expected_flags", []))
+        for kind in TONE_FLAGS:
+            if kind in got and kind in want:
+                flag_counts[kind]["tp"] += 1
+            elif kind in got:
+                flag_counts[kind]["fp"] += 1
+            elif kind in want:
+                flag_counts[kind]["fn"] += 1
+    for f in found:
+        if id(f) not in matched_found:
+            for x in f["flags"]:
+                if x["kind"] in TONE_FLAGS:
+                    flag_counts[x["kind"]]["fp"] += 1
+    for t in truth:
+        if not any(t is tt for tt, _ in pairs):
+            for kind in t.get("expected_flags", []):
+                if kind in flag_counts:
+                    flag_counts[kind]["fn"] += 1
+    return pairs
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="*", type=Path, default=[ROOT / "benchmarks/out/eval_calls"], help="folders of calls with truth (make_eval_calls.py --seed N writes more)")
@@ -82,41 +136,13 @@ def main() -> int:
     if args.live_asr:
         options = replace(options, pipeline=replace(options.pipeline, asr_pack_s=0.0))
     analyzer = Analyzer(options)
-    counts = {"tp": 0, "fp": 0, "fn": 0}
-    flag_counts = {k: {"tp": 0, "fp": 0, "fn": 0} for k in TONE_FLAGS}
-    no_apology_tone_flags = 0
-    details = []
+    totals, per_folder, details = Tally(), {}, []
     for path in calls:
         truth, channel = load_truth(path.with_name(path.name + ".truth.json"))
         report = analyzer.analyze_file(path, channel=channel)
         found = report["apologies"]
-        pairs = match(found, truth)
-        counts["tp"] += len(pairs)
-        counts["fp"] += len(found) - len(pairs)
-        counts["fn"] += len(truth) - len(pairs)
-        if not truth:
-            no_apology_tone_flags += sum(1 for a in found for f in a["flags"] if f["kind"] in TONE_FLAGS)
-        matched_found = {id(f) for _, f in pairs}
-        for t, f in pairs:
-            got = {x["kind"] for x in f["flags"]}
-            want = set(t.get("expected_flags", []))
-            for kind in TONE_FLAGS:
-                if kind in got and kind in want:
-                    flag_counts[kind]["tp"] += 1
-                elif kind in got:
-                    flag_counts[kind]["fp"] += 1
-                elif kind in want:
-                    flag_counts[kind]["fn"] += 1
-        for f in found:
-            if id(f) not in matched_found:
-                for x in f["flags"]:
-                    if x["kind"] in TONE_FLAGS:
-                        flag_counts[x["kind"]]["fp"] += 1
-        for t in truth:
-            if not any(t is tt for tt, _ in pairs):
-                for kind in t.get("expected_flags", []):
-                    if kind in flag_counts:
-                        flag_counts[kind]["fn"] += 1
+        pairs = score_call(found, truth, totals)
+        score_call(found, truth, per_folder.setdefault(path.parent.name, Tally()))
         details.append(
             {
                 "call": f"{path.parent.name}/{path.name}",
@@ -125,16 +151,23 @@ def main() -> int:
             }
         )
         print(f"{path.parent.name}/{path.name}: {len(truth)} true, {len(found)} found, {len(pairs)} matched")
-    apology = prf(**counts)
-    flags = {k: prf(**v) for k, v in flag_counts.items()}
-    print(f"\napologies: precision {apology['precision']:.2f} recall {apology['recall']:.2f} ({counts})")
+    summary = totals.summary()
+    apology, flags, no_apology_tone_flags = summary["apologies"], summary["flags"], summary["no_apology_tone_flags"]
+    print(f"\napologies: precision {apology['precision']:.2f} recall {apology['recall']:.2f} ({totals.counts})")
     print("flag            precision recall  F1     tp fp fn")
     for k, v in flags.items():
         print(f"{k:<15} {v['precision']:9.2f} {v['recall']:6.2f} {v['f1']:6.2f}  {v['tp']:3d} {v['fp']:2d} {v['fn']:2d}")
     print(f"tone flags on calls without apologies: {no_apology_tone_flags}")
+    if len(per_folder) > 1:  # the spread between sets of 12 calls shows how noisy one set's F1 is
+        print("\nF1 per folder: " + "  ".join(TONE_FLAGS))
+        for name, tally in per_folder.items():
+            f1 = tally.summary()["flags"]
+            print(f"{name:<16} " + "  ".join(f"{f1[k]['f1']:.2f}" for k in TONE_FLAGS))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     setup = {"asr": "per utterance (live)" if args.live_asr else "packed 24 s (analyze)", "beam_size": options.transcriber.beam_size, "laughter": options.pipeline.laughter}
-    args.out.write_text(json.dumps({"setup": setup, "calls": len(calls), "apologies": apology, "flags": flags, "no_apology_tone_flags": no_apology_tone_flags, "details": details}, indent=1))
+    folders = {name: tally.summary() for name, tally in per_folder.items()}
+    record = {"setup": setup, "calls": len(calls), "apologies": apology, "flags": flags, "no_apology_tone_flags": no_apology_tone_flags, "per_folder": folders, "details": details}
+    args.out.write_text(json.dumps(record, indent=1))
     return 0
 
 
