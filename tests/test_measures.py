@@ -120,6 +120,20 @@ def test_align_octave_moves_a_whole_locked_utterance_but_not_a_real_shift():
     assert np.allclose(align_octave(raised, 100.0).f0_hz, raised.f0_hz)
 
 
+def test_fold_octave_jumps_folds_a_jump_but_keeps_a_gliding_peak():
+    from analyzer.pitch import fold_octave_jumps, hz_to_semitones
+
+    semis = 12.0 * np.ones(40)  # a 110 Hz voice (semitones re 55 Hz) ...
+    doubled = semis.copy()
+    doubled[10:16] += 12.0  # ... with six frames tracked an octave high: jump in, jump out
+    folded = hz_to_semitones(fold_octave_jumps(55.0 * 2.0 ** (doubled / 12.0)))
+    assert np.allclose(folded, 12.0)
+    gliding = semis.copy()
+    gliding[10:22] += np.concatenate([np.arange(1, 7) * 2.0, np.arange(6, 0, -1) * 2.0])  # up to +12 st, 2 st a frame
+    kept = hz_to_semitones(fold_octave_jumps(55.0 * 2.0 ** (gliding / 12.0)))
+    assert np.allclose(kept, gliding)  # a sing-song peak is the voice, not an error
+
+
 def test_consensus_voicing_needs_both_yins_to_agree_for_four_frames():
     from analyzer.pitch import consensus_voicing
 
