@@ -278,7 +278,9 @@ def transform_f0(
     reference_range_st: if given, excursions are scaled so the 10-90 % range becomes
     excursion_scale x this range (the normalising factor is kept within 0.5-2 so a nearly
     monotone sentence is not blown up).  f0: Hz shape (n,), 0 = unvoiced (stays 0).
-    Returns Hz, shape (n,).
+    Returns Hz, shape (n,), at most F0_CEIL_HZ: a 2x-widened contour on the hibari voice
+    reached 650 Hz, beyond adult speech and the analyzer's 60-500 Hz search range, where
+    any tracker reads the frames an octave low.
     """
     out = np.zeros_like(f0)
     voiced = f0 > 0
@@ -292,7 +294,7 @@ def transform_f0(
         own_range = max(float(np.percentile(st, 90) - np.percentile(st, 10)), 1e-3)
         scale *= float(np.clip(reference_range_st / own_range, 0.5, 2.0))
     new_st = center + shift_semitones + scale * (st - median)
-    out[voiced] = np.clip(2.0 ** (new_st / 12), F0_FLOOR_HZ * 0.8, 1000.0)
+    out[voiced] = np.clip(2.0 ** (new_st / 12), F0_FLOOR_HZ * 0.8, F0_CEIL_HZ)
     return out
 
 
