@@ -73,6 +73,19 @@ class Tally:
     no_apology_tone_flags: int = 0
     calls: int = 0
 
+    @classmethod
+    def merged(cls, tallies) -> "Tally":
+        total = cls()
+        for tally in tallies:
+            total.calls += tally.calls
+            total.no_apology_tone_flags += tally.no_apology_tone_flags
+            for key in total.counts:
+                total.counts[key] += tally.counts[key]
+            for kind, counts in tally.flag_counts.items():
+                for key in counts:
+                    total.flag_counts[kind][key] += counts[key]
+        return total
+
     def summary(self) -> dict:
         return {
             "calls": self.calls,
@@ -136,13 +149,12 @@ def main() -> int:
     if args.live_asr:
         options = replace(options, pipeline=replace(options.pipeline, asr_pack_s=0.0))
     analyzer = Analyzer(options)
-    totals, per_folder, details = Tally(), {}, []
+    per_folder, details = {}, []
     for path in calls:
         truth, channel = load_truth(path.with_name(path.name + ".truth.json"))
         report = analyzer.analyze_file(path, channel=channel)
         found = report["apologies"]
-        pairs = score_call(found, truth, totals)
-        score_call(found, truth, per_folder.setdefault(path.parent.name, Tally()))
+        pairs = score_call(found, truth, per_folder.setdefault(path.parent.name, Tally()))
         details.append(
             {
                 "call": f"{path.parent.name}/{path.name}",
@@ -151,6 +163,7 @@ def main() -> int:
             }
         )
         print(f"{path.parent.name}/{path.name}: {len(truth)} true, {len(found)} found, {len(pairs)} matched")
+    totals = Tally.merged(per_folder.values())
     summary = totals.summary()
     apology, flags, no_apology_tone_flags = summary["apologies"], summary["flags"], summary["no_apology_tone_flags"]
     print(f"\napologies: precision {apology['precision']:.2f} recall {apology['recall']:.2f} ({totals.counts})")
