@@ -221,9 +221,10 @@ def _f0_contour(
     On the creaky joe voice DIO/harvest jump an octave for 100s of ms while pYIN leaves
     1/3 of the voiced frames unvoiced; vocoded with the raw values the result turned rough
     and excursion scaling magnified the jumps.  DIO's voicing alone left the joe voice
-    largely breath: vocoded unchanged, 7 joe sentences kept 62 % of the voiced frames the
-    analyzer's tracker hears in the plain TTS (hibari 97 %); with pYIN's voicing added,
-    87 % (hibari 98 %); tests/test_synthesis.py checks this.  ``fallback_median_hz`` anchors the octave
+    largely breath: vocoded unchanged, 6 joe sentences kept 62 % of the voiced frames the
+    analyzer's tracker hears in the plain TTS (hibari 96 %); with pYIN's voicing added,
+    80 % (hibari 95 %) (benchmarks/bench_pitch.py, revoicing_fidelity; a test holds joe at
+    80 % or more).  ``fallback_median_hz`` anchors the octave
     when pYIN hears almost nothing (fast joe speech); without it such audio gives None.
     """
     import librosa

@@ -8,7 +8,10 @@ per condition: gross pitch error (share of frames voiced in both that are more t
 about 3.2 st, off the reference), voiced coverage (share of the reference's voiced frames
 that the tracker keeps), and how far each utterance's median and 10-90 % range land from
 the reference's (median over utterances and 90th percentile, semitones); and on white,
-pink and brown noise, the share of frames voiced with and without the breathy-frame consensus.
+pink and brown noise, the share of frames voiced with and without the breathy-frame consensus;
+on TTS sentences re-voiced by WORLD with a known raised, widened contour, how many of its
+peaks are read an octave off (known_contour); and how much voicing the test-call
+generator's WORLD re-voicing keeps per TTS voice (revoicing_fidelity; needs the synth extra).
 
 Run: python benchmarks/bench_pitch.py [--files N]   -> benchmarks/results/pitch.json
 """
@@ -89,6 +92,64 @@ def noise_voicing(seconds: float = 5.0, seeds: int = 6) -> dict:
     return out
 
 
+KNOWN_CONTOUR_TEXTS = (
+    "I'm sorry the package arrived damaged.",
+    "Pardon the wait, I had to check with my supervisor.",
+    "My apologies for the confusion with your bill.",
+    "I regret that we missed the appointment window yesterday.",
+    "Sorry for the mix-up with your delivery address.",
+    "I sincerely apologize for the trouble with your connection.",
+)
+
+
+def known_contour(voice: str = "hibari", shift_st: float = 4.0, excursion_scale: float = 2.0) -> dict:
+    """The tracker against an F0 that is known exactly: TTS sentences re-voiced by WORLD
+    with a raised, widened contour (as the test calls' 'cheerful' apologies are), whose
+    per-frame F0 is what WORLD was given.  Reports the share of WORLD's voiced frames the
+    tracker keeps and, for frames 9+ st above the sentence's median, the share read more
+    than 6 st off (octave errors: real peaks folded down)."""
+    from analyzer import synthesis
+
+    high, high_off, kept, voiced = 0, 0, 0, 0
+    for text in KNOWN_CONTOUR_TEXTS:
+        audio, sr = synthesis.synthesize(text, voice=voice)
+        x = synthesis.trim_silence(synthesis._resample(audio, sr, 16_000), 16_000).astype(np.float64)
+        f0, t = synthesis._f0_contour(x, 16_000)
+        given = synthesis.transform_f0(f0, shift_st, excursion_scale)
+        track = track_pitch(synthesis._vocode(x, 16_000, f0, t, given))
+        truth = given[np.clip(np.round(track.times_s / (synthesis.FRAME_PERIOD_MS / 1000)).astype(int), 0, len(given) - 1)]
+        is_voiced = truth > 0
+        offset = hz_to_semitones(truth[is_voiced]) - np.median(hz_to_semitones(given[given > 0]))
+        got = track.f0_hz[is_voiced]
+        voiced += int(is_voiced.sum())
+        kept += int(np.isfinite(got).sum())
+        peak = (offset >= 9.0) & np.isfinite(got)
+        high += int(peak.sum())
+        high_off += int(np.sum(np.abs(12.0 * np.log2(got[peak] / truth[is_voiced][peak])) > 6.0))
+    return {
+        "voice": voice, "shift_st": shift_st, "excursion_scale": excursion_scale, "sentences": len(KNOWN_CONTOUR_TEXTS),
+        "coverage": round(kept / max(voiced, 1), 3),
+        "peak_frames": high, "peak_frames_octave_off": round(high_off / max(high, 1), 3),
+    }
+
+
+def revoicing_fidelity(voices: tuple = ("joe", "hibari")) -> dict:
+    """Generator check: voiced frames (track_pitch) kept when a plain TTS sentence is
+    re-voiced by WORLD unchanged; WORLD renders frames it takes as unvoiced as breath."""
+    from analyzer import synthesis
+
+    out = {}
+    for voice in voices:
+        plain = revoiced = 0
+        for text in KNOWN_CONTOUR_TEXTS:
+            audio, sr = synthesis.synthesize(text, voice=voice)
+            x = synthesis.trim_silence(synthesis._resample(audio, sr, 16_000), 16_000)
+            plain += int(np.isfinite(track_pitch(x).f0_hz).sum())
+            revoiced += int(np.isfinite(track_pitch(synthesis.reshape_pitch(x, 16_000)).f0_hz).sum())
+        out[voice] = round(revoiced / max(plain, 1), 3)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -123,8 +184,19 @@ def main() -> int:
         )
     noise = noise_voicing()
     print("noise, share of frames voiced: " + ", ".join(f"{k} {100 * v['pyin_only']:.1f} % -> {100 * v['with_consensus']:.1f} % with the consensus" for k, v in noise.items()))
+    contour = known_contour()
+    print(
+        f"known contour ({contour['voice']}, +{contour['shift_st']:.0f} st, excursions x{contour['excursion_scale']:.0f}): "
+        f"coverage {contour['coverage']:.2f}, frames 9+ st above the median read an octave off: "
+        f"{100 * contour['peak_frames_octave_off']:.0f} % of {contour['peak_frames']}"
+    )
+    fidelity = revoicing_fidelity()
+    print("re-voiced unchanged, voiced frames kept: " + ", ".join(f"{k} {100 * v:.0f} %" for k, v in fidelity.items()))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    record = {"reference": "WORLD Harvest on the wideband original", "gross_bound_st": round(GROSS_ST, 2), "files": len(files), "summary": summary, "noise_voiced_share": noise}
+    record = {
+        "reference": "WORLD Harvest on the wideband original", "gross_bound_st": round(GROSS_ST, 2), "files": len(files),
+        "summary": summary, "noise_voiced_share": noise, "known_contour": contour, "revoicing_voiced_kept": fidelity,
+    }
     args.out.write_text(json.dumps(record, indent=1))
     return 0
 
