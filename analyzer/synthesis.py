@@ -310,6 +310,25 @@ def _vocode(x: np.ndarray, sr: int, f0: np.ndarray, t: np.ndarray, new_f0: np.nd
     return np.clip(y, -1.0, 1.0).astype(np.float32)
 
 
+def revoice(
+    audio: np.ndarray,
+    sr: int,
+    shift_semitones: float = 0.0,
+    excursion_scale: float = 1.0,
+    center_hz: float | None = None,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """``reshape_pitch`` that also returns what WORLD was given: (audio float32 (n,),
+    F0 Hz per 5 ms frame (m,) with 0 = unvoiced, frame times s (m,)); the two are None
+    when the audio was returned unchanged.  The given F0 is the ground truth of the
+    re-voiced audio (benchmarks/bench_pitch.py measures the tracker against it)."""
+    x = np.ascontiguousarray(audio, dtype=np.float64)
+    f0, t = _f0_contour(x, sr)
+    if f0 is None:
+        return audio.astype(np.float32), None, None
+    given = transform_f0(f0, shift_semitones, excursion_scale, center_hz)
+    return _vocode(x, sr, f0, t, given), given, t
+
+
 def reshape_pitch(
     audio: np.ndarray,
     sr: int,
@@ -329,11 +348,7 @@ def reshape_pitch(
     settings still pass through the vocoder.  Audio in which pYIN finds (almost) no voicing
     is returned unchanged.
     """
-    x = np.ascontiguousarray(audio, dtype=np.float64)
-    f0, t = _f0_contour(x, sr)
-    if f0 is None:
-        return audio.astype(np.float32)
-    return _vocode(x, sr, f0, t, transform_f0(f0, shift_semitones, excursion_scale, center_hz))
+    return revoice(audio, sr, shift_semitones, excursion_scale, center_hz)[0]
 
 
 # --------------------------------------------------------------------------- channel
@@ -428,12 +443,18 @@ def expected_flags(turn: Turn) -> list[str]:
     return flags
 
 
+def speak(text: str, voice: str = "joe", sr: int = 16000, speed: float = 1.0, seed: int = 0) -> np.ndarray:
+    """``synthesize`` brought to ``sr`` Hz with the TTS's leading/trailing silence trimmed;
+    float32 (n,)."""
+    audio, native_sr = synthesize(text, voice=voice, speed=speed, seed=seed)
+    return trim_silence(_resample(audio, native_sr, sr), sr)
+
+
 def _speak_turn(turn: Turn, voice: str, sr: int, seed: int) -> np.ndarray:
     """Speech of one turn at ``sr``, trimmed and levelled; float32 (n,)."""
     plain = not turn.is_apology and turn.speaker == "agent"
     speed = 1.0 if plain else turn.speed  # baseline turns always at normal delivery
-    audio, native_sr = synthesize(turn.text, voice=voice, speed=speed, seed=seed)
-    return _set_level(trim_silence(_resample(audio, native_sr, sr), sr), sr, TURN_RMS_DBFS)
+    return _set_level(speak(turn.text, voice, sr, speed, seed), sr, TURN_RMS_DBFS)
 
 
 def _changes_pitch(turn: Turn) -> bool:

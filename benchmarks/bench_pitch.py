@@ -112,12 +112,9 @@ def known_contour(voice: str = "hibari", shift_st: float = 4.0, excursion_scale:
 
     high, high_off, kept, voiced = 0, 0, 0, 0
     for text in KNOWN_CONTOUR_TEXTS:
-        audio, sr = synthesis.synthesize(text, voice=voice)
-        x = synthesis.trim_silence(synthesis._resample(audio, sr, 16_000), 16_000).astype(np.float64)
-        f0, t = synthesis._f0_contour(x, 16_000)
-        given = synthesis.transform_f0(f0, shift_st, excursion_scale)
-        track = track_pitch(synthesis._vocode(x, 16_000, f0, t, given))
-        truth = given[np.clip(np.round(track.times_s / (synthesis.FRAME_PERIOD_MS / 1000)).astype(int), 0, len(given) - 1)]
+        revoiced, given, frame_times = synthesis.revoice(synthesis.speak(text, voice), 16_000, shift_st, excursion_scale)
+        track = track_pitch(revoiced)
+        truth = given[np.clip(np.searchsorted(frame_times, track.times_s), 0, len(given) - 1)]
         is_voiced = truth > 0
         offset = hz_to_semitones(truth[is_voiced]) - np.median(hz_to_semitones(given[given > 0]))
         got = track.f0_hz[is_voiced]
@@ -142,8 +139,7 @@ def revoicing_fidelity(voices: tuple = ("joe", "hibari")) -> dict:
     for voice in voices:
         plain = revoiced = 0
         for text in KNOWN_CONTOUR_TEXTS:
-            audio, sr = synthesis.synthesize(text, voice=voice)
-            x = synthesis.trim_silence(synthesis._resample(audio, sr, 16_000), 16_000)
+            x = synthesis.speak(text, voice)
             plain += int(np.isfinite(track_pitch(x).f0_hz).sum())
             revoiced += int(np.isfinite(track_pitch(synthesis.reshape_pitch(x, 16_000)).f0_hz).sum())
         out[voice] = round(revoiced / max(plain, 1), 3)
