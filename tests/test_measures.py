@@ -132,6 +132,10 @@ def test_fold_octave_jumps_folds_a_jump_but_keeps_a_gliding_peak():
     gliding[10:22] += np.concatenate([np.arange(1, 7) * 2.0, np.arange(6, 0, -1) * 2.0])  # up to +12 st, 2 st a frame
     kept = hz_to_semitones(fold_octave_jumps(55.0 * 2.0 ** (gliding / 12.0)))
     assert np.allclose(kept, gliding)  # a sing-song peak is the voice, not an error
+    creak = semis.copy()
+    creak[30:33] -= 18.0  # 18 st under the voice: not an octave error, dropped
+    cleaned = hz_to_semitones(fold_octave_jumps(55.0 * 2.0 ** (creak / 12.0)))
+    assert np.isnan(cleaned[30:33]).all() and np.allclose(np.delete(cleaned, [30, 31, 32]), 12.0)
 
 
 def test_consensus_voicing_needs_both_yins_to_agree_for_four_frames():
