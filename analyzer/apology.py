@@ -13,6 +13,8 @@ What counts as an apology (see README "What counts as an apology"):
 An apology's span is its sentence: words up to the previous sentence end (. ! ?), a
 pause of ``max_pause_s``, or the utterance start, through the next sentence end or pause.
 Very long sentences are narrowed to the clause (commas, semicolons) around the keyword.
+A bare "Sorry." ending an utterance waits for the next one (``awaits_next``): when that
+opens with a repeat request, the "Sorry." was part of it.
 Several keywords in one sentence make one apology, and so do consecutive apology
 sentences said without a pause ("Sorry about that. I apologize for the trouble.").
 """
@@ -166,6 +168,23 @@ class ApologyFinder:
             else:
                 spans.append((span_lo, span_hi, key, n_key))
         return [self._event(words, tokens, *span, emitted_at_s) for span in spans]
+
+    def awaits_next(self, apology: ApologyEvent, words: Sequence[Word]) -> bool:
+        """True when ``apology`` is a bare keyword sentence ("Sorry.", "I'm sorry.") that ends
+        its utterance ``words``: a repeat request may follow after a pause long enough to
+        end the utterance ("Sorry. [0.4 s] You cut out there."), so whether it is an apology
+        is for the next utterance to say (``opens_repeat_request``)."""
+        tokens = [t for t in (norm(w.text) for w in apology.words) if t]
+        return len(tokens) <= 3 and bool(words) and apology.end >= words[-1].end
+
+    def opens_repeat_request(self, words: Sequence[Word]) -> bool:
+        """True when the first sentence of ``words`` (an utterance) asks for a repeat."""
+        sentences = split_sentences(words, self.options.max_pause_s)
+        if not sentences:
+            return False
+        lo, hi = sentences[0]
+        tokens = [t for t in (norm(w.text) for w in words[lo:hi]) if t]
+        return bool(tokens) and _is_repeat_request(words[lo:hi], tokens, self.options)
 
     @staticmethod
     def _event(words, tokens, lo: int, hi: int, key: int, n_key: int, emitted_at_s: float) -> ApologyEvent:

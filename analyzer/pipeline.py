@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
@@ -40,6 +40,9 @@ from .transcribe import Transcriber, transcribe_packed
 from .vad import Utterance, UtteranceSegmenter, VadOptions
 
 RECENT_S = 30.0  # words and laughter kept for context windows
+# A bare "Sorry." ending an utterance waits this long (s of transcribed audio) for the next
+# utterance, which may show it was the start of a repeat request ("Sorry. You cut out.").
+FOLLOW_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,16 @@ class _Pending:
     before: list[Word]
     after: list[Word] = field(default_factory=list)
     laugh_flagged: bool = False
+
+
+@dataclass
+class _Held:
+    """A bare apology keyword ending its utterance, waiting for what follows (FOLLOW_S)."""
+
+    apology: ApologyEvent
+    pitch: PitchTrack
+    words: list[Word]  # its utterance
+    recent: list[Word]  # words heard before its utterance
 
 
 class Pipeline:
@@ -97,6 +110,7 @@ class Pipeline:
         self._recent_words: deque[Word] = deque()
         self._recent_laughter: deque[LaughterSegment] = deque()
         self._pending: list[_Pending] = []
+        self._held: list[_Held] = []
         self._queued_status: list[Event] = []
         self._asr_queue: list[Utterance] = []
         # Live capture sets this while catching up: utterances are counted, not transcribed.
@@ -146,6 +160,7 @@ class Pipeline:
         utterances = self.segmenter.feed(block)
         self.timings["vad"] += time.perf_counter() - tic
         events += self._queue_utterances(utterances, flush=False)
+        events += self._release_held(before_s=self._heard_until_s() - FOLLOW_S)
         events += self._finalize(self._heard_until_s() - self._window_s)
         return events
 
@@ -164,6 +179,7 @@ class Pipeline:
         events += self._queue_utterances(self.segmenter.flush(), flush=True)
         if self.laughter is not None:
             events += self._on_laughter(self.laughter.flush())
+        events += self._release_held(before_s=float("inf"))
         events += self._finalize(float("inf"))
         return events
 
@@ -205,9 +221,13 @@ class Pipeline:
         tic = time.perf_counter()
         for pending in self._pending:
             pending.after += [w for w in words if w.start >= pending.judged.apology.end]
+        events += self._release_held(before_s=float("inf"), next_words=words)
         apologies = self.finder.find(words, self.now())
         for apology in apologies:
-            events += self._on_apology(apology, pitch, words)
+            if self.finder.awaits_next(apology, words):
+                self._held.append(_Held(apology, pitch, words, list(self._recent_words)))
+            else:
+                events += self._on_apology(apology, pitch, words, list(self._recent_words))
         self._update_baseline(words, apologies, pitch)
         self._remember_words(words)
         snapshot = self.baseline.snapshot()
@@ -225,7 +245,27 @@ class Pipeline:
         onset = utt.onset_s
         return [w if w.start >= onset else Word(w.text, onset, max(onset, w.end), w.probability) for w in words]
 
-    def _on_apology(self, apology: ApologyEvent, pitch: PitchTrack, words: list[Word]) -> list[Event]:
+    def _release_held(self, before_s: float, next_words: Optional[list[Word]] = None) -> list[Event]:
+        """Judge held apologies that ended before ``before_s``; with ``next_words`` (the next
+        utterance) drop those it shows to open a repeat request."""
+        events: list[Event] = []
+        still: list[_Held] = []
+        for held in self._held:
+            if held.apology.end > before_s:
+                still.append(held)
+                continue
+            follows = bool(next_words) and next_words[0].start - held.apology.end <= FOLLOW_S
+            if follows and self.finder.opens_repeat_request(next_words):
+                continue  # "Sorry. [pause] Could you say that again?": not an apology
+            events += self._on_apology(held.apology, held.pitch, held.words, held.recent, later=next_words or [])
+        self._held = still
+        return events
+
+    def _on_apology(
+        self, apology: ApologyEvent, pitch: PitchTrack, words: list[Word], recent: list[Word], later: Sequence[Word] = ()
+    ) -> list[Event]:
+        """Measure and judge ``apology`` (in utterance ``words``; ``recent``: words heard
+        before that utterance; ``later``: words of utterances already heard after it)."""
         thresholds = self.options.thresholds
         baseline = self.baseline.snapshot()
         window = delivery_window(apology.words, words, thresholds.rushed.min_syllables)
@@ -235,8 +275,8 @@ class Pipeline:
         measures = compare(measures, baseline)
         flags = tuple(judge_delivery(measures, baseline, thresholds))
         judged = JudgedApology(apology, measures, baseline, flags, self.now())
-        before = [w for w in list(self._recent_words) + words if w.end <= apology.start]
-        after = [w for w in words if w.start >= apology.end]
+        before = [w for w in recent + words if w.end <= apology.start]
+        after = [w for w in list(words) + list(later) if w.start >= apology.end]
         pending = _Pending(judged, before, after)
         self._pending.append(pending)
         events: list[Event] = [replace(apology, emitted_at_s=self.now())]

@@ -97,3 +97,27 @@ def test_a_bare_sorry_before_a_repeat_request_is_part_of_the_request():
     assert found("I'm sorry. Could you say that again?") == []
     assert found("Sorry. What was the order number?") == []
     assert len(found("I'm sorry. That should not have happened.")) == 1
+
+
+@pytest.mark.parametrize(
+    "following, is_request",
+    [
+        ("You cut out for a second there.", True),
+        ("Could you repeat the last part?", True),
+        ("I didn't quite catch the number.", True),
+        ("That must have been really frustrating.", False),
+        ("Let me fix that for you right now.", False),
+    ],
+)
+def test_a_bare_sorry_ending_an_utterance_waits_for_the_next_one(following, is_request):
+    utterance = words_from("Okay. Sorry.")
+    (apology,) = finder.find(utterance)
+    assert finder.awaits_next(apology, utterance)
+    assert finder.opens_repeat_request(words_from(following, start=utterance[-1].end + 0.5)) is is_request
+
+
+def test_an_apology_with_its_object_or_followed_by_words_does_not_wait():
+    named = words_from("I'm sorry about the double charge.")
+    assert not finder.awaits_next(finder.find(named)[0], named)
+    more = words_from("Sorry. Let me fix that.")
+    assert not finder.awaits_next(finder.find(more)[0], more)

@@ -77,3 +77,41 @@ def test_vad_starts_telephone_words_where_the_voice_starts(telephone):
     for u in with_lookback:
         assert u.start <= u.onset_s <= u.end
         assert u.onset_s - u.start <= round(0.15 / FRAME_S) * FRAME_S + 1e-6  # the pad before the voice
+
+
+@pytest.fixture(scope="module")
+def sorry_then_request():
+    """A bare "Sorry." and, after a pause that ends the utterance, a repeat request; then a
+    bare "I'm sorry." followed by empathy (an apology)."""
+    synthesis = pytest.importorskip("analyzer.synthesis", reason="needs the synth extra")
+    Turn = synthesis.Turn
+    turns = [
+        Turn("Thank you for calling, my name is Robin and I will be looking after you today.", pause_after_s=1.0),
+        Turn("I have your booking open, it is the one for the twelfth of March.", pause_after_s=1.5),
+        Turn("Sorry.", pause_after_s=0.6),
+        Turn("You cut out for a second there, could you say the date again?", pause_after_s=2.0),
+        Turn("I'm so sorry.", is_apology=True, pause_after_s=0.6),
+        Turn("That must have been really frustrating.", pause_after_s=1.5),
+    ]
+    audio, sr, truth = synthesis.build_call(turns, voice="hibari", seed=5)
+    assert sr == 16000
+    return audio, truth
+
+
+@pytest.mark.parametrize("asr_pack_s", [24.0, 0.0], ids=["packed", "per-utterance"])
+def test_a_sorry_that_opens_a_repeat_request_across_a_pause_is_no_apology(analyzer, sorry_then_request, asr_pack_s):
+    from dataclasses import replace
+
+    from analyzer.events import ApologyEvent, JudgedApology
+    from analyzer.pipeline import run_to_end
+
+    audio, truth = sorry_then_request
+    pipeline = analyzer.new_pipeline(options=replace(analyzer.options.pipeline, asr_pack_s=asr_pack_s))
+    events = run_to_end(pipeline, audio)
+    words = [w.text for e in events if e.type == "words" for w in e.words]
+    assert sum("sorry" in w.lower() for w in words) == 2, " ".join(words)  # both were heard
+    judged = [e for e in events if isinstance(e, JudgedApology)]
+    assert len(judged) == 1, [j.apology.text for j in judged]
+    (apology,) = truth
+    assert abs(judged[0].apology.start - apology["start"]) < 1.0
+    assert len([e for e in events if isinstance(e, ApologyEvent)]) == 1
