@@ -224,7 +224,8 @@ def _f0_contour(
     largely breath: vocoded unchanged, 6 joe sentences kept 62 % of the voiced frames the
     analyzer's tracker hears in the plain TTS (hibari 96 %); with pYIN's voicing added,
     80 % (hibari 95 %) (benchmarks/bench_pitch.py, revoicing_fidelity, run with each
-    contour; a test holds joe at 80 % or more).  ``fallback_median_hz`` anchors the octave
+    contour and the analyzer's previous pYIN-based tracker; with SwiftF0: joe 82 %, hibari
+    109 %; a test holds joe at 80 % or more).  ``fallback_median_hz`` anchors the octave
     when pYIN hears almost nothing (fast joe speech); without it such audio gives None.
     """
     import librosa

@@ -37,7 +37,7 @@ def main() -> int:
     tic = time.perf_counter()
     analyzer = Analyzer(AnalyzeOptions())
     load_s = time.perf_counter() - tic
-    analyzer.analyze_file(files[0])  # warm-up: JIT of pYIN, first Whisper call
+    analyzer.analyze_file(files[0])  # warm-up: first Whisper and ONNX calls
     totals = {s: 0.0 for s in STAGES}
     audio_s = wall_s = 0.0
     rows = []

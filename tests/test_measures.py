@@ -1,6 +1,7 @@
 """Syllable counting, rate measures and the running baseline."""
 
 import numpy as np
+import pytest
 
 from analyzer.events import Word
 from analyzer.measures import BaselineDefaults, BaselineTracker, compare, delivery_window, measure_span
@@ -120,44 +121,34 @@ def test_align_octave_moves_a_whole_locked_utterance_but_not_a_real_shift():
     assert np.allclose(align_octave(raised, 100.0).f0_hz, raised.f0_hz)
 
 
-def test_fold_octave_jumps_folds_a_jump_but_keeps_a_gliding_peak():
-    from analyzer.pitch import fold_octave_jumps, hz_to_semitones
-
-    semis = 12.0 * np.ones(40)  # a 110 Hz voice (semitones re 55 Hz) ...
-    doubled = semis.copy()
-    doubled[10:16] += 12.0  # ... with six frames tracked an octave high: jump in, jump out
-    folded = hz_to_semitones(fold_octave_jumps(55.0 * 2.0 ** (doubled / 12.0)))
-    assert np.allclose(folded, 12.0)
-    gliding = semis.copy()
-    gliding[10:22] += np.concatenate([np.arange(1, 7) * 2.0, np.arange(6, 0, -1) * 2.0])  # up to +12 st, 2 st a frame
-    kept = hz_to_semitones(fold_octave_jumps(55.0 * 2.0 ** (gliding / 12.0)))
-    assert np.allclose(kept, gliding)  # a sing-song peak is the voice, not an error
-    creak = semis.copy()
-    creak[30:33] -= 18.0  # 18 st under the voice: not an octave error, dropped
-    cleaned = hz_to_semitones(fold_octave_jumps(55.0 * 2.0 ** (creak / 12.0)))
-    assert np.isnan(cleaned[30:33]).all() and np.allclose(np.delete(cleaned, [30, 31, 32]), 12.0)
-
-
-def test_consensus_voicing_needs_both_yins_to_agree_for_four_frames():
-    from analyzer.pitch import consensus_voicing
-
-    yin = np.array([120.0, 121, 122, 123, 124, 300, 130, 131, 132, 90, 90, 90, 90])
-    register = np.array([120.0, 121, 122, 123, 124, 150, 130, 131, 132, 180, 180, 180, 180])
-    out = consensus_voicing(yin, register, tolerance_st=0.7)
-    assert np.allclose(out[:5], yin[:5])  # five agreeing frames: voiced
-    assert np.isnan(out[5:]).all()  # an octave apart, or a run of three: not
-
-
-def test_breathy_rescue_adds_almost_no_voicing_to_noise():
-    """The consensus may only voice what both estimators find periodic: on white, pink and
-    brown noise it adds at most a few percent of frames to what pYIN alone voices."""
-    import analyzer.pitch as pitch
+def test_the_tracker_voices_almost_nothing_on_noise():
+    """White, pink and brown noise: no voice, so (almost) no voiced frames (the previous
+    pYIN-based tracker voiced 11 / 5 / 43 %)."""
     from scipy.signal import lfilter
+
+    from analyzer.pitch import track_pitch
 
     rng = np.random.default_rng(7)
     for pole in (0.0, 0.9, 0.99):
         noise = lfilter([1.0], [1.0, -pole], rng.standard_normal(16_000 * 5))
         noise = (0.1 * noise / np.std(noise)).astype(np.float32)
-        with_rescue = np.isfinite(pitch.track_pitch(noise).f0_hz).mean()
-        without = np.isfinite(pitch.track_pitch(noise, consensus_st=0.0).f0_hz).mean()
-        assert with_rescue - without <= 0.03, (pole, with_rescue, without)
+        assert np.isfinite(track_pitch(noise).f0_hz).mean() <= 0.02, pole
+
+
+@pytest.mark.parametrize("voice", ["joe", "hibari"])
+def test_a_known_sing_song_contour_is_tracked_to_within_a_semitone(voice):
+    """TTS re-voiced by WORLD +4 st with excursions x2 (a cheerful apology of the test
+    calls): the F0 WORLD was given is the truth.  Most of it is heard, and what is heard is
+    right, peaks included, wideband and through a telephone channel."""
+    synthesis = pytest.importorskip("analyzer.synthesis", reason="needs the synth extra")
+    from analyzer.pitch import track_pitch
+
+    speech = synthesis.speak("I'm so sorry you've had to call us three times about this.", voice)
+    revoiced, given, frame_times = synthesis.revoice(speech, 16_000, 4.0, 2.0)
+    for audio in (revoiced, synthesis.through_telephone(revoiced)):
+        track = track_pitch(audio)
+        truth = given[np.clip(np.searchsorted(frame_times, track.times_s), 0, len(given) - 1)]
+        heard = (truth > 0) & np.isfinite(track.f0_hz)
+        assert heard.sum() >= 0.5 * (truth > 0).sum()
+        error_st = np.abs(12.0 * np.log2(track.f0_hz[heard] / truth[heard]))
+        assert np.mean(error_st <= 1.0) >= 0.9, np.percentile(error_st, [50, 90])

@@ -34,7 +34,7 @@ def _call(voice):
 
 
 # Pitch flags are asserted on voices whose pitch the tracker follows.  On the breathy piper
-# "joe" voice it hears few voiced frames (see README, limits): its re-voiced apologies are
+# "joe" voice it hears few voiced frames and no widened peaks (see README, limits): its re-voiced apologies are
 # asserted for `flat` (a collapsed contour is still measured) but not for `cheerful`.
 PITCH_VOICES = {"cheerful": ("hibari", "espeak"), "flat": ("joe", "hibari", "espeak")}
 
