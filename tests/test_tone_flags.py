@@ -68,7 +68,7 @@ def test_every_apology_is_found_and_nothing_else(analysed):
 def test_tone_flag_raised_exactly_where_the_delivery_was_changed(analysed, kind):
     voice, report, truth = analysed
     if kind != "rushed" and voice not in PITCH_VOICES[kind]:
-        pytest.skip(f"{kind} is not asserted on the {voice} voice (few frames voiced)")
+        pytest.skip(f"{kind} is not asserted on the {voice} voice (its widened peaks measure low; README, limits)")
     for t, found in _matched(report, truth):
         got = {f["kind"] for f in found["flags"]}
         expected = kind in t["expected_flags"]
