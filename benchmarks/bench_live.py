@@ -408,9 +408,9 @@ def main(argv=None) -> int:
     print(f"expected (synthesised) tone flags found: {live['expected_tone_flags']['found']}/{live['expected_tone_flags']['expected']}")
     print(f"load average before/after: {result['machine']['loadavg_before']} / {result['machine']['loadavg_after']}")
     if "soak" in result:
-        soak = result["soak"]
-        print(f"soak: {args.soak_minutes:g} min, RSS growth first->last window: peak {soak['rss_growth_mb_first_to_last_window']} MB, "
-              f"end of window {soak['rss_end_growth_mb_first_to_last_window']} MB")
+        soaked = result["soak"]  # not "soak": that name is the function above, called earlier in main
+        print(f"soak: {args.soak_minutes:g} min, RSS growth first->last window: peak {soaked['rss_growth_mb_first_to_last_window']} MB, "
+              f"end of window {soaked['rss_end_growth_mb_first_to_last_window']} MB")
     print(f"wrote {args.out}")
     return 0
 
