@@ -35,6 +35,9 @@ _APOLOGY_WITH_OBJECT = re.compile(
     r"\b(?:pardon (?:the|my|our)|sorry (?:for|about)|apologi[sz]e for|apologies for|forgive (?:me|us) for)\b"
 )
 _PARDON_OBJECTS = ("the", "my", "our")
+# A sentence this short ("Sorry.", "I'm so sorry.") may be the opening of a repeat request
+# in the sentence or utterance after it.
+BARE_KEYWORD_TOKENS = 3
 _PARDON_SOUNDALIKES = ("parton", "partin", "pardin", "pardun")
 
 # Cues that the "sorry" asks the customer to repeat.  "didn't (quite) catch/hear" only
@@ -156,7 +159,7 @@ class ApologyFinder:
             key, n_key = _first_keyword(tokens, lo, hi)
             if key is None or _is_repeat_request(words[lo:hi], sentence_tokens, self.options):
                 continue
-            if len(sentence_tokens) <= 3 and n + 1 < len(sentences):
+            if len(sentence_tokens) <= BARE_KEYWORD_TOKENS and n + 1 < len(sentences):
                 # "I'm sorry. Could you say that again?": the request is the next sentence.
                 nlo, nhi = sentences[n + 1]
                 if _is_repeat_request(words[nlo:nhi], [t for t in tokens[nlo:nhi] if t], self.options):
@@ -175,7 +178,7 @@ class ApologyFinder:
         end the utterance ("Sorry. [0.4 s] You cut out there."), so whether it is an apology
         is for the next utterance to say (``opens_repeat_request``)."""
         tokens = [t for t in (norm(w.text) for w in apology.words) if t]
-        return len(tokens) <= 3 and bool(words) and apology.end >= words[-1].end
+        return len(tokens) <= BARE_KEYWORD_TOKENS and bool(words) and apology.end >= words[-1].end
 
     def opens_repeat_request(self, words: Sequence[Word]) -> bool:
         """True when the first sentence of ``words`` (an utterance) asks for a repeat."""

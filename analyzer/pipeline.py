@@ -160,8 +160,9 @@ class Pipeline:
         utterances = self.segmenter.feed(block)
         self.timings["vad"] += time.perf_counter() - tic
         events += self._queue_utterances(utterances, flush=False)
-        events += self._release_held(before_s=self._heard_until_s() - FOLLOW_S)
-        events += self._finalize(self._heard_until_s() - self._window_s)
+        heard_until = self._heard_until_s()
+        events += self._release_held(before_s=heard_until - FOLLOW_S)
+        events += self._finalize(heard_until - self._window_s)
         return events
 
     def _heard_until_s(self) -> float:
