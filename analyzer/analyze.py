@@ -137,5 +137,5 @@ class Analyzer:
 
 
 def sample_call_path() -> Path:
-    """The bundled, self-generated sample call (analyzer/samples/make_sample.py)."""
+    """The bundled, self-generated sample call (benchmarks/make_sample.py)."""
     return Path(__file__).with_name("samples") / "sample_call.flac"

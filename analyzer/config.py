@@ -66,11 +66,20 @@ class LaughThresholds:
 
 
 @dataclass(frozen=True)
+class PaceThresholds:
+    """The live pace gauge: "comfortable" below brisk_ratio x the agent's usual rate,
+    "brisk" up to rushed.min_rate_ratio, "fast" from there (where ``rushed`` fires)."""
+
+    brisk_ratio: float = 1.15
+
+
+@dataclass(frozen=True)
 class Thresholds:
     rushed: RushedThresholds = field(default_factory=RushedThresholds)
     cheerful: CheerfulThresholds = field(default_factory=CheerfulThresholds)
     flat: FlatThresholds = field(default_factory=FlatThresholds)
     nervous_laugh: LaughThresholds = field(default_factory=LaughThresholds)
+    pace: PaceThresholds = field(default_factory=PaceThresholds)
     baseline: BaselineDefaults = field(default_factory=BaselineDefaults)
 
 

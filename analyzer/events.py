@@ -183,6 +183,9 @@ class RunningMeasures:
     pitch_range_st: Optional[float]
     baseline: Baseline
     emitted_at_s: float = 0.0
+    rate_vs_baseline: Optional[float] = None  # speaking_rate_sps / baseline rate
+    pitch_shift_st: Optional[float] = None  # median pitch vs baseline median, semitones
+    pace: str = "unknown"  # live pace gauge band: unknown, comfortable, brisk, fast
     type: str = "measures"
 
 

@@ -32,6 +32,17 @@ def is_flat(range_st: float, range_ratio: float, f: FlatThresholds) -> bool:
     return range_ratio <= f.max_range_ratio and range_st <= f.max_range_st
 
 
+def pace_band(rate_ratio: Optional[float], rate_source: str, t: Thresholds) -> str:
+    """The live pace gauge's band for an utterance: "unknown" until the agent's own rate
+    is known (a population default is not this agent's usual), else "comfortable",
+    "brisk" or "fast" (the rushed ratio)."""
+    if rate_ratio is None or rate_source != "call":
+        return "unknown"
+    if rate_ratio >= t.rushed.min_rate_ratio:
+        return "fast"
+    return "brisk" if rate_ratio >= t.pace.brisk_ratio else "comfortable"
+
+
 def judge_rushed(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
     ratio = m.rate_vs_baseline
     r = t.rushed

@@ -33,7 +33,7 @@ from .events import (
     Word,
     WordsEvent,
 )
-from .judge import judge_delivery, judge_laughter, laughter_seconds
+from .judge import judge_delivery, judge_laughter, laughter_seconds, pace_band
 from .measures import BaselineTracker, compare, delivery_window, measure_span
 from .pitch import PitchTrack, align_octave, track_pitch
 from .transcribe import Transcriber, transcribe_packed
@@ -232,9 +232,13 @@ class Pipeline:
         self._update_baseline(words, apologies, pitch)
         self._remember_words(words)
         snapshot = self.baseline.snapshot()
-        utter = measure_span(words, pitch)
+        utter = compare(measure_span(words, pitch), snapshot)
+        pace = pace_band(utter.rate_vs_baseline, snapshot.rate_source, self.options.thresholds)
         events.append(
-            RunningMeasures(utt.start, utt.end, utter.speaking_rate_sps, utter.pitch_median_hz, utter.pitch_range_st, snapshot, self.now())
+            RunningMeasures(
+                utt.start, utt.end, utter.speaking_rate_sps, utter.pitch_median_hz, utter.pitch_range_st, snapshot, self.now(),
+                rate_vs_baseline=utter.rate_vs_baseline, pitch_shift_st=utter.pitch_shift_st, pace=pace,
+            )
         )
         self.timings["rest"] += time.perf_counter() - tic
         return events

@@ -1,6 +1,6 @@
 """Live benchmark: flag latency, CPU and memory of `sincerity live` at real-time pace.
 
-Synthesised agent calls (piper joe voice, analyzer/synthesis.py: normal turns for the
+Synthesised agent calls (piper joe voice, benchmarks/synthesis.py: normal turns for the
 baseline, rushed / flat / cheerful / sincere apologies) are played through
 ``FileSource(realtime=True)``: a thread pushes 50 ms blocks at wall-clock pace into the same
 bounded queue the microphone callback uses, and the pipeline runs on the live worker
@@ -75,7 +75,7 @@ DELIVERIES = {
 def call_turns(index: int, target_s: float):
     """Turns of call ``index``: 4 baseline turns, then apologies (rotating deliveries)
     separated by 2 baseline turns, until about ``target_s`` seconds."""
-    from analyzer.synthesis import Turn
+    from benchmarks.synthesis import Turn
 
     rng = np.random.default_rng(index)
     base = list(rng.permutation(BASELINE_LINES))
@@ -98,7 +98,7 @@ def call_turns(index: int, target_s: float):
 
 def make_calls(n: int, seconds: float, cache: Path) -> list[dict]:
     from analyzer.audio import load_audio
-    from analyzer.synthesis import build_call, save_call
+    from benchmarks.synthesis import build_call, save_call
 
     cache.mkdir(parents=True, exist_ok=True)
     calls = []
@@ -157,7 +157,8 @@ def pct(values, q):
 
 def run_live(analyzer, samples, realtime=True, loops=1, on_event=None):
     """One live session over ``samples``; returns (events of interest, stats, cpu_fraction, wall)."""
-    from analyzer.live import FileSource, LiveSession
+    from analyzer.capture import FileSource
+    from analyzer.session import LiveSession
 
     kept = []
 
@@ -170,7 +171,7 @@ def run_live(analyzer, samples, realtime=True, loops=1, on_event=None):
     source = FileSource(samples=samples, realtime=realtime, loops=loops)
     session = LiveSession(analyzer, source, [listener])
     # warm-up outside the measured span (the CLI does it once before listening)
-    from analyzer.live import warm_up
+    from analyzer.session import warm_up
 
     warm_up(analyzer)
     wall0, cpu0 = time.perf_counter(), time.process_time()
@@ -311,7 +312,8 @@ def soak(analyzer, calls, minutes: float, window_min: float = 5.0) -> dict:
             with lock:
                 current["lat"].append(e.emitted_at_s - e.apology_end_s)
 
-    from analyzer.live import FileSource, LiveSession, warm_up
+    from analyzer.capture import FileSource
+    from analyzer.session import LiveSession, warm_up
 
     source = FileSource(samples=samples, realtime=True, loops=loops)
     session = LiveSession(analyzer, source, [on_event], duration_s=samples_total)

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer.audio import load_audio  # noqa: E402
 from analyzer.pitch import HOP_S, hz_to_semitones, track_pitch  # noqa: E402
-from analyzer.synthesis import through_telephone  # noqa: E402
+from benchmarks.synthesis import through_telephone  # noqa: E402
 
 GROSS_ST = 12.0 * np.log2(1.2)  # the usual gross-error bound: 20 %
 
@@ -105,7 +105,7 @@ def known_contour(voice: str = "hibari", shift_st: float = 4.0, excursion_scale:
     per-frame F0 is what WORLD was given.  Reports the share of WORLD's voiced frames the
     tracker keeps and, for frames 9+ st above the sentence's median, the share read more
     than 6 st off (octave errors: real peaks folded down)."""
-    from analyzer import synthesis
+    from benchmarks import synthesis
 
     high, high_off, kept, voiced = 0, 0, 0, 0
     for text in KNOWN_CONTOUR_TEXTS:
@@ -130,7 +130,7 @@ def known_contour(voice: str = "hibari", shift_st: float = 4.0, excursion_scale:
 def revoicing_fidelity(voices: tuple = ("joe", "hibari")) -> dict:
     """Generator check: voiced frames (track_pitch) kept when a plain TTS sentence is
     re-voiced by WORLD unchanged; WORLD renders frames it takes as unvoiced as breath."""
-    from analyzer import synthesis
+    from benchmarks import synthesis
 
     out = {}
     for voice in voices:

@@ -37,7 +37,7 @@ from analyzer.audio import load_audio  # noqa: E402
 from analyzer.judge import is_cheerful, is_flat, is_rushed  # noqa: E402
 from analyzer.measures import BaselineTracker, compare, measure_span  # noqa: E402
 from analyzer.pitch import hz_to_semitones, pitch_stats, track_pitch  # noqa: E402
-from analyzer.synthesis import through_telephone  # noqa: E402
+from benchmarks.synthesis import through_telephone  # noqa: E402
 from analyzer.transcribe import Transcriber  # noqa: E402
 
 CHANNELS = ("wideband", "telephone")

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analyzer.synthesis import Turn, build_call, save_call, to_telephone
+from benchmarks.synthesis import Turn, build_call, save_call, to_telephone
 
 DEFAULT_OUT = ROOT / "benchmarks" / "out" / "eval_calls"
 DEFAULT_LAUGHS = ROOT.parent / "shared" / "data" / "nonverbal" / "laughing"

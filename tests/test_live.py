@@ -2,7 +2,7 @@
 device fed by a PulseAudio null sink (no mock), catch-up when analysis falls behind, and a
 missing device.
 
-The test call is synthesised once per session (hibari voice, analyzer/synthesis.py):
+The test call is synthesised once per session (hibari voice, benchmarks/synthesis.py):
 normal turns for the baseline, one rushed and one flat apology, about 30 s.  Not the piper
 joe voice: its reshaped apologies are largely aperiodic, so its pitch flags hinge on a few
 frames and flip with the VAD cut (a lead-in of 0.37 s turned 'flat' off); on hibari the
@@ -44,7 +44,7 @@ TURNS = [
 def call(tmp_path_factory) -> dict:
     """A ~30 s synthetic agent call: {path, duration_s, truth}."""
     try:
-        from analyzer.synthesis import Turn, build_call, save_call
+        from benchmarks.synthesis import Turn, build_call, save_call
 
         import hibari  # noqa: F401
     except ImportError as exc:
@@ -255,7 +255,7 @@ def test_device_that_disappears_ends_cleanly(pulse, tmp_path):
 
 def test_device_rate_is_resampled_to_16k():
     """A 48 kHz device: blocks are resampled to 16 kHz (streaming soxr) on the worker."""
-    from analyzer.live import _QueuedSource
+    from analyzer.capture import AudioSource as _QueuedSource
 
     source = _QueuedSource(48000, 2400)
     t = np.arange(48000) / 48000
@@ -277,7 +277,8 @@ def test_falling_behind_skips_work_not_audio(call):
     transcription of the backlog, catches up, and still accounts for every sample."""
     from analyzer.analyze import AnalyzeOptions, Analyzer
     from analyzer.audio import load_audio
-    from analyzer.live import FileSource, LiveSession
+    from analyzer.capture import FileSource
+    from analyzer.session import LiveSession
     from analyzer.pipeline import PipelineOptions
 
     samples = load_audio(call["path"]).samples[: 16000 * 14]

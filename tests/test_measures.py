@@ -103,7 +103,7 @@ TELEPHONE_LOCKED = ["2414/2414-128291-0004.flac", "3664/3664-11714-0000.flac", "
 def test_telephone_audio_keeps_the_voice_register(shared_data):
     from analyzer.audio import load_audio
     from analyzer.pitch import hz_to_semitones, track_pitch
-    from analyzer.synthesis import through_telephone
+    from benchmarks.synthesis import through_telephone
 
     for name in TELEPHONE_LOCKED:
         wide = load_audio(shared_data / "speech/librispeech" / name).samples[: 16_000 * 8]
@@ -140,7 +140,7 @@ def test_a_known_sing_song_contour_is_tracked_to_within_a_semitone(voice):
     """TTS re-voiced by WORLD +4 st with excursions x2 (a cheerful apology of the test
     calls): the F0 WORLD was given is the truth.  Most of it is heard, and what is heard is
     right, peaks included, wideband and through a telephone channel."""
-    synthesis = pytest.importorskip("analyzer.synthesis", reason="needs the synth extra")
+    synthesis = pytest.importorskip("benchmarks.synthesis", reason="needs the synth extra")
     from analyzer.pitch import track_pitch
 
     speech = synthesis.speak("I'm so sorry you've had to call us three times about this.", voice)

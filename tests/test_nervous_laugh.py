@@ -3,8 +3,8 @@ synthesised apology raise the flag; the same apologies without a laugh do not.""
 
 import pytest
 
-pytest.importorskip("analyzer.synthesis", reason="needs the synth extra")
-from analyzer.synthesis import Turn, build_call  # noqa: E402
+pytest.importorskip("benchmarks.synthesis", reason="needs the synth extra")
+from benchmarks.synthesis import Turn, build_call  # noqa: E402
 
 BASELINE = [
     Turn("Hello, you are through to the billing team, my name is Alex.", pause_after_s=1.0),

@@ -83,7 +83,7 @@ def test_vad_starts_telephone_words_where_the_voice_starts(telephone):
 def sorry_then_request():
     """A bare "Sorry." and, after a pause that ends the utterance, a repeat request; then a
     bare "I'm sorry." followed by empathy (an apology)."""
-    synthesis = pytest.importorskip("analyzer.synthesis", reason="needs the synth extra")
+    synthesis = pytest.importorskip("benchmarks.synthesis", reason="needs the synth extra")
     Turn = synthesis.Turn
     turns = [
         Turn("Thank you for calling, my name is Robin and I will be looking after you today.", pause_after_s=1.0),

@@ -5,7 +5,7 @@ import shutil
 import numpy as np
 import pytest
 
-from analyzer import synthesis
+from benchmarks import synthesis
 
 SR = 16000
 HAVE_ESPEAK = shutil.which("espeak-ng") is not None or shutil.which("espeak") is not None

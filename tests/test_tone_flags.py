@@ -6,8 +6,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-synthesis = pytest.importorskip("analyzer.synthesis", reason="needs the synth extra")
-from analyzer.synthesis import Turn, build_call  # noqa: E402
+synthesis = pytest.importorskip("benchmarks.synthesis", reason="needs the synth extra")
+from benchmarks.synthesis import Turn, build_call  # noqa: E402
 
 BASELINE = [
     Turn("Good afternoon, thanks for calling the help desk, this is Sam speaking.", pause_after_s=1.0),

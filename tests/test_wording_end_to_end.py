@@ -3,8 +3,8 @@ Each kind fires on a flawed apology and not on a close, well-made one."""
 
 import pytest
 
-pytest.importorskip("analyzer.synthesis", reason="needs the synth extra")
-from analyzer.synthesis import Turn, build_call  # noqa: E402
+pytest.importorskip("benchmarks.synthesis", reason="needs the synth extra")
+from benchmarks.synthesis import Turn, build_call  # noqa: E402
 
 OPENING = [
     Turn("Thank you for calling, my name is Robin and I will be looking after you today.", pause_after_s=1.0),

@@ -1,10 +1,10 @@
-"""Build the bundled sample call: ``python -m analyzer.samples.make_sample``.
+"""Build the bundled sample call: ``python -m benchmarks.make_sample``.
 
 The agent side of a billing-support call, spoken by the piper "joe" voice (CC0): about
 20 s of normal speech to set the baseline, then four apologies (sincere, rushed, cheerful,
 flat) between normal sentences, plus a "Sorry, could you repeat that?" that is not an
 apology.  Pauses stand in for the customer.  Writes sample_call.flac (16 kHz mono) and
-sample_call.truth.json beside this file.  Needs the ``synth`` extra.
+sample_call.truth.json into analyzer/samples/.  Needs the ``synth`` extra.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from analyzer.synthesis import Turn, build_call, save_call
+from benchmarks.synthesis import Turn, build_call, save_call
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "analyzer" / "samples"
 SEED = 0
 
 TURNS = [

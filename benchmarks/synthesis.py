@@ -157,7 +157,7 @@ def synthesize(text: str, voice: str = "joe", speed: float = 1.0, seed: int = 0)
 
 def _frame_db(audio: np.ndarray, sr: int, frame_s: float = 0.01) -> np.ndarray:
     """RMS level in dBFS of consecutive frames; shape (n // frame,)."""
-    from .audio import frame_levels_db
+    from analyzer.audio import frame_levels_db
 
     hop = max(1, int(sr * frame_s))
     n = len(audio) // hop
