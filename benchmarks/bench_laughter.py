@@ -43,73 +43,7 @@ sys.path.insert(0, str(ROOT / "models"))
 ANCHOR = SHARED / "anchors" / "laughter_gillick2021_switchboard.onnx"
 CONDS = ("16k", "8k_mulaw")
 
-
-class GillickAnchor:
-    """The peer, run from its ONNX export by the recipe in shared/anchors/README.md."""
-
-    sr = 8000
-    hop = 186
-    n_fft = 2048
-    frames = 44
-
-    def __init__(self, path: Path, stride: int = 8):
-        import librosa
-        import onnxruntime as ort
-
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = 1
-        so.inter_op_num_threads = 1
-        self.sess = ort.InferenceSession(str(path), sess_options=so, providers=["CPUExecutionProvider"])
-        self.mel = librosa.filters.mel(sr=self.sr, n_fft=self.n_fft, n_mels=128, fmin=0.0, fmax=4000.0)
-        self.stride = max(1, int(stride))
-
-    def probabilities(self, audio16: np.ndarray):
-        import librosa
-        import soxr
-
-        y = soxr.resample(audio16.astype(np.float64), 16000, self.sr).astype(np.float32)
-        if len(y) < self.n_fft // 2 + 1:
-            y = np.pad(y, (0, self.n_fft // 2 + 1 - len(y)))
-        S = np.abs(librosa.stft(y, n_fft=self.n_fft, hop_length=self.hop, win_length=self.n_fft,
-                                window="hann", center=True, pad_mode="reflect")) ** 2
-        M = self.mel @ S
-        db = 20.0 * np.log10(np.maximum(M, 1e-5))
-        db = np.maximum(db - db.max(), -80.0).T.astype(np.float32)  # (frames, 128)
-        n = len(db)
-        if n < self.frames:
-            db = np.pad(db, ((0, self.frames - n), (0, 0)), constant_values=-80.0)
-            n = self.frames
-        starts = np.arange(0, n - self.frames + 1, self.stride)
-        batch = np.stack([db[i : i + self.frames] for i in starts])[:, None]
-        probs = []
-        for k in range(0, len(batch), 32):
-            probs.append(self.sess.run(None, {"melspec_db": batch[k : k + 32]})[0][:, 0])
-        p = np.concatenate(probs)
-        t = (starts + 22) * self.hop / self.sr
-        return t, p
-
-    def segments(self, audio16: np.ndarray):
-        from scipy.signal import butter, filtfilt
-
-        t, p = self.probabilities(audio16)
-        b, a = butter(2, min(0.99, 0.01 * self.stride), btype="low")
-        if len(p) > 3 * max(len(a), len(b)):
-            p = filtfilt(b, a, p)
-        above = p > 0.5
-        segs, i = [], 0
-        step = self.stride * self.hop / self.sr
-        while i < len(p):
-            if above[i]:
-                j = i
-                while j + 1 < len(p) and above[j + 1]:
-                    j += 1
-                start, end = t[i] - step / 2, t[j] + step / 2
-                if end - start > 0.2:
-                    segs.append((float(start), float(end), float(p[i : j + 1].max())))
-                i = j + 1
-            else:
-                i += 1
-        return segs
+from analyzer.bench.peers import GillickAnchor  # noqa: E402  (the peer runs from one place)
 
 
 def metrics(clips, fired, nsegs, secs, cpu):

@@ -17,37 +17,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analyzer.analyze import AnalyzeOptions, Analyzer  # noqa: E402
+from analyzer.bench.accuracy import Tally, load_truth, score_call  # noqa: E402  (the scoring lives once, in the package)
 from analyzer.judge import TONE_FLAGS  # noqa: E402
-
-
-def load_truth(path: Path) -> tuple[list[dict], str]:
-    truth = json.loads(path.read_text())
-    channel = "auto"
-    if isinstance(truth, dict):
-        channel = str(truth.get("agent_channel", truth.get("channel", "auto")))
-        truth = truth.get("apologies", [])
-    return truth, channel
-
-
-def match(found: list[dict], truth: list[dict]) -> list[tuple[dict, dict]]:
-    pairs, used = [], set()
-    for t in truth:
-        best, best_overlap = None, 0.0
-        for i, f in enumerate(found):
-            overlap = min(f["end"], t["end"]) - max(f["start"], t["start"])
-            if i not in used and overlap > best_overlap:
-                best, best_overlap = i, overlap
-        if best is not None:
-            used.add(best)
-            pairs.append((t, found[best]))
-    return pairs
 
 
 def _key_measures(apology: dict) -> dict:
@@ -55,78 +33,6 @@ def _key_measures(apology: dict) -> dict:
     m = apology["measures"]
     keys = ("syllables", "speaking_rate_sps", "rate_vs_baseline", "pitch_shift_st", "pitch_range_st", "range_vs_baseline", "peak_shift_st", "voiced_s", "laughter_s")
     return {k: m.get(k) for k in keys}
-
-
-def prf(tp: int, fp: int, fn: int) -> dict:
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
-
-
-@dataclass
-class Tally:
-    """Counts of one set of calls: apologies found, tone flags per kind, flags on
-    apology-free calls."""
-
-    counts: dict = field(default_factory=lambda: {"tp": 0, "fp": 0, "fn": 0})
-    flag_counts: dict = field(default_factory=lambda: {k: {"tp": 0, "fp": 0, "fn": 0} for k in TONE_FLAGS})
-    no_apology_tone_flags: int = 0
-    calls: int = 0
-
-    @classmethod
-    def merged(cls, tallies) -> "Tally":
-        total = cls()
-        for tally in tallies:
-            total.calls += tally.calls
-            total.no_apology_tone_flags += tally.no_apology_tone_flags
-            for key in total.counts:
-                total.counts[key] += tally.counts[key]
-            for kind, counts in tally.flag_counts.items():
-                for key in counts:
-                    total.flag_counts[kind][key] += counts[key]
-        return total
-
-    def summary(self) -> dict:
-        return {
-            "calls": self.calls,
-            "apologies": prf(**self.counts),
-            "flags": {k: prf(**v) for k, v in self.flag_counts.items()},
-            "no_apology_tone_flags": self.no_apology_tone_flags,
-        }
-
-
-def score_call(found: list[dict], truth: list[dict], tally: Tally) -> list[tuple[dict, dict]]:
-    """Match one call's found apologies to its truth and add the outcome to ``tally``."""
-    pairs = match(found, truth)
-    tally.calls += 1
-    tally.counts["tp"] += len(pairs)
-    tally.counts["fp"] += len(found) - len(pairs)
-    tally.counts["fn"] += len(truth) - len(pairs)
-    flag_counts = tally.flag_counts
-    if not truth:
-        tally.no_apology_tone_flags += sum(1 for a in found for f in a["flags"] if f["kind"] in TONE_FLAGS)
-    matched_found = {id(f) for _, f in pairs}
-    for t, f in pairs:
-        got = {x["kind"] for x in f["flags"]}
-        want = set(t.get("expected_flags", []))
-        for kind in TONE_FLAGS:
-            if kind in got and kind in want:
-                flag_counts[kind]["tp"] += 1
-            elif kind in got:
-                flag_counts[kind]["fp"] += 1
-            elif kind in want:
-                flag_counts[kind]["fn"] += 1
-    for f in found:
-        if id(f) not in matched_found:
-            for x in f["flags"]:
-                if x["kind"] in TONE_FLAGS:
-                    flag_counts[x["kind"]]["fp"] += 1
-    for t in truth:
-        if not any(t is tt for tt, _ in pairs):
-            for kind in t.get("expected_flags", []):
-                if kind in flag_counts:
-                    flag_counts[kind]["fn"] += 1
-    return pairs
 
 
 def main() -> int:

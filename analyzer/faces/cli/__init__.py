@@ -11,6 +11,7 @@ from typing import Optional, Sequence
 
 from ... import __version__
 from .analyze import add_analyze_command
+from .bench import add_bench_command
 from .common import EXIT_FAILED, EXIT_USAGE, error
 from .live import add_live_commands
 
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_analyze_command(sub)
     add_live_commands(sub)
+    add_bench_command(sub)
     return parser
 
 

@@ -1,0 +1,86 @@
+"""Post-call speed: real-time factor (compute s / audio s) per stage, in one process.
+
+The Analyzer is built (models loaded: timed apart), one warm-up file is analysed (first
+Whisper and ONNX calls allocate and compile), then every file is analysed ``repeats``
+times.  Per repeat the stage seconds of all files are summed and divided by their audio
+seconds; the record keeps every repeat and their min and median (the min is the least
+disturbed by other load, the median what a user typically sees).
+
+Stages: decode (file -> 16 kHz mono), vad, asr (Whisper), pitch, laughter, wording (phrase
+rules), rest (everything else: apology finding, measures, judgement, report), total.
+``rest`` is the total minus the named stages, so the stages add up to the total.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import sys
+import time
+from typing import Callable, Optional
+
+STAGES = ("decode", "vad", "asr", "pitch", "laughter", "wording", "rest")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, MB (ru_maxrss: KB on Linux, B on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024.0 * 1024.0) if sys.platform == "darwin" else peak / 1024.0, 1)
+
+
+def spread(values: list[float], digits: int = 4) -> dict:
+    """min / median / max of repeated measurements, and the runs themselves."""
+    return {"min": round(min(values), digits), "median": round(statistics.median(values), digits),
+            "max": round(max(values), digits), "runs": [round(v, digits) for v in values]}
+
+
+def stage_seconds(report: dict) -> dict:
+    """Seconds per stage of one report (``timings``), ``rest`` = wall minus named stages."""
+    timings = report["timings"]
+    stages = timings["stages_s"]
+    named = {s: float(stages.get(s, 0.0)) for s in STAGES if s != "rest"}
+    named["rest"] = max(0.0, float(timings["wall_s"]) - sum(named.values()))
+    named["total"] = float(timings["wall_s"])
+    return named
+
+
+def analyse_all(analyzer, calls, on_report: Optional[Callable] = None) -> tuple[list[dict], dict, float]:
+    """Analyse every call once: (reports, summed stage seconds, audio seconds)."""
+    reports, sums, audio_s = [], {s: 0.0 for s in (*STAGES, "total")}, 0.0
+    for call in calls:
+        report = analyzer.analyze_file(call.path, channel=call.channel)
+        for stage, seconds in stage_seconds(report).items():
+            sums[stage] += seconds
+        audio_s += report["duration_s"]
+        reports.append(report)
+        if on_report is not None:
+            on_report(call, report)
+    return reports, sums, audio_s
+
+
+def measure_post_call(analyzer, calls, repeats: int = 1, load_s: Optional[float] = None, on_report=None) -> tuple[dict, list[dict]]:
+    """The record's ``post_call`` block and the first repeat's reports (for scoring).
+
+    calls: LabelledCall-like objects (``path``, ``channel``); the first is also the warm-up.
+    """
+    tic = time.perf_counter()
+    analyzer.analyze_file(calls[0].path, channel=calls[0].channel)
+    warm_up_s = time.perf_counter() - tic
+    runs: list[dict] = []
+    first: list[dict] = []
+    audio_s = 0.0
+    for k in range(max(1, repeats)):
+        reports, sums, audio_s = analyse_all(analyzer, calls, on_report if k == 0 else None)
+        runs.append({s: v / audio_s for s, v in sums.items()})
+        first = first or reports
+    rtf = {s: spread([r[s] for r in runs]) for s in (*STAGES, "total")}
+    block = {
+        "files": len(calls),
+        "audio_s": round(audio_s, 1),
+        "repeats": len(runs),
+        "model_load_s": round(load_s if load_s is not None else analyzer.load_s, 2),
+        "warm_up_s": round(warm_up_s, 2),
+        "rtf": rtf,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    return block, first
