@@ -156,31 +156,11 @@ def pct(values, q):
 
 
 def run_live(analyzer, samples, realtime=True, loops=1, on_event=None):
-    """One live session over ``samples``; returns (events of interest, stats, cpu_fraction, wall)."""
-    from analyzer.capture import FileSource
-    from analyzer.session import LiveSession
+    """One live session over ``samples``; returns (events of interest, session, cpu_fraction, wall)."""
+    from analyzer.bench.live import play_session
 
-    kept = []
-
-    def listener(e):
-        if e.type in ("flag", "apology", "status"):
-            kept.append(e)
-        if on_event is not None:
-            on_event(e)
-
-    source = FileSource(samples=samples, realtime=realtime, loops=loops)
-    session = LiveSession(analyzer, source, [listener])
-    # warm-up outside the measured span (the CLI does it once before listening)
-    from analyzer.session import warm_up
-
-    warm_up(analyzer)
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    session.start(warm=False)
-    session.wait()
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    if session.error:
-        raise session.error
-    return kept, session, cpu / wall, wall
+    events, session, cpu_frac, wall = play_session(analyzer, samples, loops=loops, on_event=on_event, realtime=realtime)
+    return [e for e in events if e.type in ("flag", "apology", "status")], session, cpu_frac, wall
 
 
 def apologies_with_flags(events) -> list[dict]:

@@ -1,9 +1,10 @@
 """Side by side: this run against a previous record (``sincerity bench --compare OLD``).
 
 Each row: a metric, the previous and current value, current / previous (timings: below 1
-is faster now) and a note.  For timings measured several times in each run the note says
-"within run-to-run noise" when the two runs' [min, max] ranges overlap; with one run on
-either side there is no noise estimate and the note says so.  Accuracy figures are
+is faster now) and a note.  For timings repeated in a run the note says "within run-to-run noise"
+when the two runs' [min, max] ranges overlap (a single-run side is a point, judged against
+the other side's range); with one run on each side there is no noise estimate and the
+note says so.  Accuracy figures are
 compared as differences (a ratio of F1s reads badly) with the counts behind them.
 """
 
@@ -24,9 +25,10 @@ def _get(record: dict, path: str):
 
 
 def _noise_note(old: dict, new: dict) -> str:
+    """Compare [min, max] of the repeats; a single run is judged against the other's range."""
     runs_old, runs_new = len(old.get("runs", [])), len(new.get("runs", []))
-    if min(runs_old, runs_new) < 2:
-        return "one run on a side: noise not measured"
+    if max(runs_old, runs_new) < 2:
+        return "one run on each side: noise not measured"
     if old["min"] <= new["max"] and new["min"] <= old["max"]:
         return "within run-to-run noise (ranges overlap)"
     return "outside run-to-run noise" + (" (faster)" if new["max"] < old["min"] else " (slower)")

@@ -41,14 +41,21 @@ def live_view(analyzer):
     return live
 
 
-def play(analyzer, samples: np.ndarray) -> dict:
-    """One live session over ``samples`` (16 kHz mono) at real-time pace."""
+def play_session(analyzer, samples: np.ndarray, loops: int = 1, on_event=None, realtime: bool = True):
+    """One live session over ``samples`` (16 kHz mono) at real-time pace (``realtime``
+    False: as fast as the worker takes blocks), after a warm-up.  Returns (every event, the finished LiveSession, CPU share of one core, wall seconds)."""
     from ..capture import FileSource
     from ..session import LiveSession, warm_up
 
     events = []
-    source = FileSource(samples=samples, realtime=True)
-    session = LiveSession(analyzer, source, [events.append])
+
+    def listener(event):
+        events.append(event)
+        if on_event is not None:
+            on_event(event)
+
+    source = FileSource(samples=samples, realtime=realtime, loops=loops)
+    session = LiveSession(analyzer, source, [listener])
     warm_up(analyzer)
     wall0, cpu0 = time.perf_counter(), time.process_time()
     session.start(warm=False)
@@ -56,11 +63,17 @@ def play(analyzer, samples: np.ndarray) -> dict:
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     if session.error:
         raise session.error
+    return events, session, (cpu / wall if wall > 0 else None), wall
+
+
+def play(analyzer, samples: np.ndarray) -> dict:
+    """Latencies (s), CPU share and health counters of one real-time session."""
+    events, session, cpu_share, wall = play_session(analyzer, samples)
     flags = [e for e in events if e.type == "flag"]
     return {
         "audio_s": round(len(samples) / 16000, 1),
         "wall_s": round(wall, 1),
-        "cpu_share": cpu / wall if wall > 0 else None,
+        "cpu_share": cpu_share,
         "tone": [e.emitted_at_s - e.apology_end_s for e in flags if e.kind in TONE],
         "wording": [e.emitted_at_s - e.apology_end_s for e in flags if e.kind not in TONE],
         "apology": [e.emitted_at_s - e.end for e in events if e.type == "apology"],

@@ -22,7 +22,7 @@ from .record import new_record, skipped
 from .speed import measure_post_call
 from .throughput import measure_batch
 
-QUICK_TAIL_S = 2.5  # the quick live clip ends this long after its first apology
+QUICK_TAIL_S = 2.5  # the quick live clip ends this long after the apology it is cut for
 
 
 @dataclass(frozen=True)
@@ -56,16 +56,16 @@ def _analyzer(options: BenchOptions):
 
 def _live_clips(calls, reports, quick: bool):
     """Full: the first 3 calls with apologies.  Quick: the opening of the call whose first
-    apology (as the post-call run found it) ends earliest, cut QUICK_TAIL_S after it."""
+    tone-flagged apology (as the post-call run found it) ends earliest, cut QUICK_TAIL_S after it."""
     from ..audio import load_audio
+    from ..judge import TONE_FLAGS
 
-    if quick:
-        found = [(r["apologies"][0]["end"], c) for c, r in zip(calls, reports) if r["apologies"]]
-        if found:
-            end, call = min(found, key=lambda x: x[0])
-            return [load_audio(call.path, call.channel).samples[: int((end + QUICK_TAIL_S) * 16000)]]
-        return [load_audio(calls[0].path, calls[0].channel).samples[: int(20 * 16000)]]
-    return [load_audio(c.path, c.channel).samples for c in calls if c.truth][:3]
+    if not quick:
+        return [load_audio(c.path, c.channel).samples for c in calls if c.truth][:3]
+    found = [(a["end"], c) for c, r in zip(calls, reports) for a in r["apologies"] if any(f["kind"] in TONE_FLAGS for f in a["flags"])]
+    found = found or [(r["apologies"][0]["end"], c) for c, r in zip(calls, reports) if r["apologies"]]
+    end, call = min(found, key=lambda x: x[0]) if found else (20.0, calls[0])
+    return [load_audio(call.path, call.channel).samples[: int((end + QUICK_TAIL_S) * 16000)]]
 
 
 def _overhead(post: dict, whisper: dict, reports, peer_files: int) -> dict:
@@ -126,7 +126,7 @@ def run_bench(options: BenchOptions, say: Callable[[str], None] = lambda _m: Non
         record["batch"] = skipped("--quick: run the full bench for batch throughput")
     else:
         jobs = options.jobs or machine["cpu_cores_usable"] or os.cpu_count() or 1
-        record["batch"] = measure_batch(calls, post["audio_s"], jobs, settings)
+        record["batch"] = measure_batch(analyzer.options, calls, jobs)
     say("batch: " + ("skipped" if "skipped" in record["batch"] else f"speed-up x{record['batch']['speed_up']}"))
     record["wall_s"] = round(time.perf_counter() - started, 1)
     return record

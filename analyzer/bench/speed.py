@@ -1,6 +1,6 @@
 """Post-call speed: real-time factor (compute s / audio s) per stage, in one process.
 
-The Analyzer is built (models loaded: timed apart), one warm-up file is analysed (first
+The Analyzer is built (models loaded: timed apart), a warm-up runs every stage once (first
 Whisper and ONNX calls allocate and compile), then every file is analysed ``repeats``
 times.  Per repeat the stage seconds of all files are summed and divided by their audio
 seconds; the record keeps every repeat and their min and median (the min is the least
@@ -61,10 +61,13 @@ def analyse_all(analyzer, calls, on_report: Optional[Callable] = None) -> tuple[
 def measure_post_call(analyzer, calls, repeats: int = 1, load_s: Optional[float] = None, on_report=None) -> tuple[dict, list[dict]]:
     """The record's ``post_call`` block and the first repeat's reports (for scoring).
 
-    calls: LabelledCall-like objects (``path``, ``channel``); the first is also the warm-up.
+    calls: LabelledCall-like objects (``path``, ``channel``).  The warm-up is the live
+    session's (every stage once on a second of synthetic voice), not a whole file.
     """
+    from ..session import warm_up
+
     tic = time.perf_counter()
-    analyzer.analyze_file(calls[0].path, channel=calls[0].channel)
+    warm_up(analyzer)
     warm_up_s = time.perf_counter() - tic
     runs: list[dict] = []
     first: list[dict] = []
