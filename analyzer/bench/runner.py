@@ -3,7 +3,7 @@
 Order: machine, model load, post-call speed (the same analyses are scored for accuracy),
 plain faster-whisper on the same audio, live at real-time pace, laughter peer, batch.
 ``quick`` keeps what a supervisor needs in under a minute on a 2-core PC: one repeat,
-the peer on 3 calls, one 20 s live clip, no laughter peer and no batch runs.
+the peer on 3 calls, one ~20 s live clip, no laughter peer and no batch runs.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from .speed import measure_post_call
 from .throughput import measure_batch
 
 QUICK_TAIL_S = 2.5  # the quick live clip ends this long after the apology it is cut for
+FULL_LIVE_CALLS = 2  # real-time pace: each costs its length in wall time
+LAUGH_SPEECH_CALLS = 3  # bench calls both laughter detectors also run on (false segments)
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,13 @@ def _analyzer(options: BenchOptions):
 
 
 def _live_clips(calls, reports, quick: bool):
-    """Full: the first 3 calls with apologies.  Quick: the opening of the call whose first
+    """Full: the first FULL_LIVE_CALLS calls with apologies.  Quick: the opening of the call whose first
     tone-flagged apology (as the post-call run found it) ends earliest, cut QUICK_TAIL_S after it."""
     from ..audio import load_audio
     from ..judge import TONE_FLAGS
 
     if not quick:
-        return [load_audio(c.path, c.channel).samples for c in calls if c.truth][:3]
+        return [load_audio(c.path, c.channel).samples for c in [c for c in calls if c.truth][:FULL_LIVE_CALLS]]
     found = [(a["end"], c) for c, r in zip(calls, reports) for a in r["apologies"] if any(f["kind"] in TONE_FLAGS for f in a["flags"])]
     found = found or [(r["apologies"][0]["end"], c) for c, r in zip(calls, reports) if r["apologies"]]
     end, call = min(found, key=lambda x: x[0]) if found else (20.0, calls[0])
@@ -144,5 +146,5 @@ def _laughter_peer(analyzer, options: BenchOptions, calls, quick: bool) -> dict:
         return skipped(f"no laughter peer or real laughs under {shared} (../shared is the project's data folder)")
     from ..audio import load_audio
 
-    speech = [load_audio(c.path, c.channel).samples for c in calls]
+    speech = [load_audio(c.path, c.channel).samples for c in calls[:LAUGH_SPEECH_CALLS]]
     return measure_laughter_peer(analyzer.laughter_detector, GillickAnchor(anchor, stride=8), clips, speech)
