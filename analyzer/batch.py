@@ -48,6 +48,15 @@ class BatchProgress:
     audio_s: float
     wall_s: float
     last: str = ""
+    analysed: int = 0  # calls that went through a worker in this run (done or failed)
+    last_error: str = ""  # the reason, when ``last`` just failed
+
+    @property
+    def eta_s(self) -> Optional[float]:
+        """Seconds left at this run's pace so far (None before the first call is back)."""
+        if self.analysed == 0:
+            return None
+        return (self.total - self.finished) * self.wall_s / self.analysed
 
     @property
     def finished(self) -> int:
@@ -195,14 +204,17 @@ def run_batch(
     blocks: dict[int, dict] = {}
     todo: list[tuple[int, str]] = []
 
-    def progress(last: str = "") -> None:
+    analysed = 0
+
+    def progress(last: str = "", error: str = "") -> None:
         if on_progress is not None:
-            on_progress(BatchProgress(len(calls), len(result.done), len(result.failed), len(result.skipped), result.audio_s, time.perf_counter() - tic, last))
+            on_progress(BatchProgress(len(calls), len(result.done), len(result.failed), len(result.skipped), result.audio_s, time.perf_counter() - tic, last, analysed, error))
 
     def fail(i: int, reason: str, persistent_block: Optional[dict]) -> None:
         writer.failed(calls[i], reason, persistent_block, blocks.get(i, {}).get("key"))
         rows[i].status, rows[i].reason = "failed", reason
         result.failed.append((str(calls[i].path), reason))
+        progress(str(calls[i].path), reason)
 
     for i, call in enumerate(calls):
         try:
@@ -221,6 +233,7 @@ def run_batch(
             reason = json.loads(error_path.read_text(encoding="utf-8")).get("reason", "failed earlier")
             rows[i].status, rows[i].reason = "failed", reason
             result.failed.append((str(call.path), reason))
+            progress(str(call.path), reason)
         else:
             todo.append((i, str(call.path)))
     progress()
@@ -237,7 +250,10 @@ def run_batch(
                     result.audio_s += float(report.get("duration_s") or 0.0)
                 else:
                     _, reason, persistent = outcome
+                    analysed += 1
                     fail(i, reason, blocks[i] if persistent else None)
+                    continue
+                analysed += 1
                 progress(str(calls[i].path))
     result.calls = rows
     result.wall_s = time.perf_counter() - tic
