@@ -17,6 +17,7 @@ from .audio import SAMPLE_RATE, DecodedAudio, load_audio
 from .events import StatusEvent
 from .pipeline import Pipeline, PipelineOptions, run_to_end
 from .report import build_report
+from .timeline import PitchContour, build_timeline
 from .transcribe import Transcriber, TranscriberOptions
 from .vad import load_silero_session
 
@@ -26,13 +27,16 @@ SILENCE_RMS = 1e-4  # below -80 dBFS: nothing to analyse
 @dataclass(frozen=True)
 class AnalyzeOptions:
     """channel: agent's channel (auto, left, right, mix, index); all_speech: add whole-call
-    measures to the report; include_words: add the word list to the report."""
+    measures to the report; include_words: add the word list to the report; timeline: add
+    the ``timeline`` block (speech, per-utterance rate, pitch contour: analyzer.timeline)
+    that the HTML report draws."""
 
     channel: Union[str, int] = "auto"
     transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
     pipeline: PipelineOptions = field(default_factory=lambda: PipelineOptions(asr_pack_s=24.0))
     all_speech: bool = False
     include_words: bool = True
+    timeline: bool = False
 
 
 def load_laughter_detector(enabled: bool) -> tuple[Optional[object], Optional[str]]:
@@ -102,6 +106,8 @@ class Analyzer:
 
     def analyze_samples(self, audio: DecodedAudio, source: dict, decode_s: float = 0.0, on_progress=None) -> dict:
         pipeline = self.new_pipeline()
+        contour = PitchContour() if self.options.timeline else None
+        pipeline.on_pitch = contour
         samples = audio.samples
         duration = audio.duration_s
         progress = (lambda done: on_progress(done, duration)) if on_progress else None
@@ -124,6 +130,8 @@ class Analyzer:
             "stages_s": stages,
         }
         profile = asdict(pipeline.profile.snapshot()) if self.options.all_speech else None
+        baseline = pipeline.baseline.snapshot()
+        timeline = build_timeline(events, contour, baseline, pipeline.options.thresholds) if contour is not None else None
         return build_report(
             events,
             duration,
@@ -131,8 +139,9 @@ class Analyzer:
             model=self.transcriber.describe(),
             timings=timings,
             profile=profile,
-            baseline=asdict(pipeline.baseline.snapshot()),
+            baseline=asdict(baseline),
             include_words=self.options.include_words,
+            timeline=timeline,
         )
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 SAMPLE_RATE = 16_000
 SUPPORTED_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".aiff", ".aif")
+MIN_SOURCE_RATE = 8000  # Hz: telephony; below it the speech band (300-3400 Hz) is cut
 
 
 class AudioError(Exception):
@@ -62,18 +63,23 @@ def _read_pyav(path: Path) -> tuple[np.ndarray, int]:
         stream = streams[0]
         rate = stream.rate or stream.codec_context.sample_rate
         chunks = []
-        for frame in container.decode(stream):
-            array = frame.to_ndarray()
-            if array.dtype.kind == "i":
-                array = array.astype(np.float32) / float(np.iinfo(array.dtype).max)
-            array = array.astype(np.float32)
-            if frame.format.is_planar:
-                chunks.append(array.T)
-            else:
-                chunks.append(array.reshape(-1, len(frame.layout.channels)))
+        try:
+            for frame in container.decode(stream):
+                chunks.append(_frame_array(frame))
+        except Exception as exc:  # a cut-off or damaged stream: say so, analyse nothing half-read
+            raise AudioError(f"{path}: truncated or corrupt audio, decoding failed ({exc.__class__.__name__})") from None
     if not chunks:
         return np.zeros((0, 1), np.float32), int(rate)
     return np.concatenate(chunks, axis=0), int(rate)
+
+
+def _frame_array(frame) -> np.ndarray:
+    """A PyAV audio frame as float32 (samples, channels)."""
+    array = frame.to_ndarray()
+    if array.dtype.kind == "i":
+        array = array.astype(np.float32) / float(np.iinfo(array.dtype).max)
+    array = array.astype(np.float32)
+    return array.T if frame.format.is_planar else array.reshape(-1, len(frame.layout.channels))
 
 
 def select_channel(data: np.ndarray, channel: Union[str, int]) -> tuple[np.ndarray, str]:
@@ -119,8 +125,14 @@ def load_audio(path: Union[str, Path], channel: Union[str, int] = "auto") -> Dec
     if not path.exists():
         raise AudioError(f"{path}: no such file")
     if path.is_dir():
-        raise AudioError(f"{path}: is a directory (give audio files, or use --batch DIR)")
-    if path.stat().st_size == 0:
+        raise AudioError(f"{path}: is a directory, not an audio file")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except OSError as exc:  # permissions, a path through a file, I/O errors
+        raise AudioError(f"{path}: cannot read the file ({exc.strerror or exc.__class__.__name__})") from None
+    if size == 0:
         raise AudioError(f"{path}: file is empty")
     try:
         data, rate = _read_soundfile(path)
@@ -130,8 +142,8 @@ def load_audio(path: Union[str, Path], channel: Union[str, int] = "auto") -> Dec
         data, rate = _read_pyav(path)
     if data.ndim != 2 or data.shape[1] == 0:
         raise AudioError(f"{path}: no audio channels")
-    if rate < 4000:
-        raise AudioError(f"{path}: sample rate {rate} Hz is too low for speech analysis (need >= 8000 Hz)")
+    if rate < MIN_SOURCE_RATE:
+        raise AudioError(f"{path}: sample rate {rate} Hz is too low for speech analysis (need >= {MIN_SOURCE_RATE} Hz)")
     try:
         mono, channel_name = select_channel(data, channel)
     except AudioError as exc:
@@ -163,3 +175,15 @@ def frame_levels_db(audio: np.ndarray, frame: int) -> np.ndarray:
     counts = np.full(m, float(frame))
     counts[-1] = n - (m - 1) * frame
     return 10.0 * np.log10((x.reshape(m, frame) ** 2).sum(axis=1) / counts + 1e-12)
+
+
+def encode_ogg_opus(samples: np.ndarray, rate: int = SAMPLE_RATE) -> bytes:
+    """``samples`` (float32 mono (n,), ``rate`` Hz) as an Ogg/Opus file in memory
+    (libsndfile via soundfile; about 24-32 kbit/s for speech at compression level 0.9)."""
+    import io
+
+    import soundfile as sf
+
+    buffer = io.BytesIO()
+    sf.write(buffer, np.clip(samples, -1.0, 1.0), rate, format="OGG", subtype="OPUS", compression_level=0.9)
+    return buffer.getvalue()

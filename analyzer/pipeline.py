@@ -124,6 +124,8 @@ class Pipeline:
             self.laughter = LaughterTracker(laughter_detector)
         self.wording = wording_judge if options.wording else None
         self.timings = {"vad": 0.0, "asr": 0.0, "pitch": 0.0, "laughter": 0.0, "wording": 0.0, "rest": 0.0}
+        # Called with each utterance's octave-aligned PitchTrack (the report's timeline).
+        self.on_pitch: Optional[Callable[[PitchTrack], None]] = None
 
     def warn(self, message: str) -> None:
         """Queue a warning StatusEvent for the next feed/finish call."""
@@ -219,6 +221,8 @@ class Pipeline:
         pitch = track_pitch(utt.samples, SAMPLE_RATE, offset_s=utt.start)
         pitch = align_octave(pitch, self.baseline.snapshot().pitch_median_hz)
         self.timings["pitch"] += time.perf_counter() - tic
+        if self.on_pitch is not None:
+            self.on_pitch(pitch)
         tic = time.perf_counter()
         for pending in self._pending:
             pending.after += [w for w in words if w.start >= pending.judged.apology.end]

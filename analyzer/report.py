@@ -39,6 +39,7 @@ def build_report(
     profile: Optional[dict] = None,
     baseline: Optional[dict] = None,
     include_words: bool = True,
+    timeline: Optional[dict] = None,
 ) -> dict[str, Any]:
     """The JSON-ready report of one analysed recording (times in s of the channel)."""
     apologies, laughter, warnings, words = [], [], [], []
@@ -76,6 +77,8 @@ def build_report(
         report["all_speech"] = profile
     if include_words:
         report["words"] = words
+    if timeline is not None:
+        report["timeline"] = timeline
     return rounded(report)
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from .batch import add_batch_arguments, cmd_batch
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_model_arguments, error, pipeline_options, transcriber_options, warn
 
 
@@ -20,27 +21,16 @@ def add_analyze_command(sub) -> None:
     a.add_argument("--no-words", action="store_true", help="leave the word list out of the JSON report")
     a.add_argument("--quiet", action="store_true", help="no table on stdout, no progress")
     add_model_arguments(a)
+    add_batch_arguments(a)
     a.set_defaults(func=cmd_analyze)
 
 
 def _expand_inputs(inputs: Sequence[Path]) -> tuple[list[Path], list[str]]:
     """Files to analyse and problems found (missing paths, non-audio files in folders)."""
-    from ...audio import SUPPORTED_SUFFIXES, is_audio_file
+    from ...batch_inputs import discover
 
-    files, problems = [], []
-    for path in inputs:
-        if path.is_dir():
-            entries = sorted(p for p in path.rglob("*") if p.is_file())
-            audio = [p for p in entries if is_audio_file(p)]
-            skipped = [p for p in entries if not is_audio_file(p) and not p.name.startswith(".")]
-            for p in skipped:
-                problems.append(f"{p}: skipped, not a supported audio file ({', '.join(SUPPORTED_SUFFIXES)})")
-            if not audio:
-                problems.append(f"{path}: folder holds no supported audio files")
-            files += audio
-        else:
-            files.append(path)
-    return files, problems
+    calls, problems = discover(inputs)
+    return [c.path for c in calls], problems
 
 
 def _progress(enabled: bool):
@@ -66,6 +56,19 @@ def cmd_analyze(args) -> int:
     if not inputs:
         error("give audio files or folders to analyse, or --sample")
         return EXIT_USAGE
+    try:
+        options = AnalyzeOptions(
+            channel=args.channel,
+            transcriber=transcriber_options(args),
+            pipeline=pipeline_options(args, asr_pack_s=24.0),
+            all_speech=args.all_speech,
+            include_words=not args.no_words,
+        )
+    except (ConfigError, FileNotFoundError) as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    if args.out is not None:
+        return cmd_batch(args, options, inputs)
     files, problems = _expand_inputs(inputs)
     for p in problems:
         warn(p)
@@ -77,13 +80,6 @@ def cmd_analyze(args) -> int:
         error(f"{args.json}: several inputs need --json to name a folder")
         return EXIT_USAGE
     try:
-        options = AnalyzeOptions(
-            channel=args.channel,
-            transcriber=transcriber_options(args),
-            pipeline=pipeline_options(args, asr_pack_s=24.0),
-            all_speech=args.all_speech,
-            include_words=not args.no_words,
-        )
         analyzer = Analyzer(options)
     except (ConfigError, ModelError, FileNotFoundError) as exc:
         error(str(exc))
