@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,13 +13,15 @@ from analyzer.bench.compare import compare
 from analyzer.bench.record import SCHEMA, STAGES, problems
 from analyzer.cli import main
 
+RECORDED = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "bench.json"  # the README's run
+
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
-    """One `sincerity bench --quick` run, compared against a hand-made previous record."""
+    """One `sincerity bench --quick` run, compared with the recorded full run."""
     tmp = tmp_path_factory.mktemp("bench")
     out, md = tmp / "bench.json", tmp / "bench.md"
-    code = main(["bench", "--quick", "--json", str(out), "--md", str(md)])
+    code = main(["bench", "--quick", "--json", str(out), "--md", str(md), "--compare", str(RECORDED)])
     assert code == 0
     return json.loads(out.read_text()), md.read_text()
 
@@ -49,7 +52,11 @@ def test_quick_record_has_every_section(quick_run):
 
 
 def test_compare_gives_ratios_and_judges_noise(quick_run):
-    record, _ = quick_run
+    record, markdown = quick_run
+    cli_rows = {r["metric"]: r for r in record["comparison"]["timings"]}  # --compare against the recorded run
+    assert cli_rows["post-call RTF total"]["ratio"] > 0 and cli_rows["plain faster-whisper RTF"]["ratio"] > 0
+    assert "now / previous" in markdown
+    record = {k: v for k, v in record.items() if k != "comparison"}
     previous = copy.deepcopy(record)
     asr = previous["post_call"]["rtf"]["asr"]
     asr.update(min=asr["min"] * 2, median=asr["median"] * 2, max=asr["max"] * 2, runs=[asr["median"] * 2] * 3)

@@ -41,14 +41,14 @@ def _ratio(new, old) -> Optional[float]:
 def timing_rows(previous: dict, current: dict) -> list[dict]:
     rows = []
     spread_metrics = [(f"post-call RTF {s}", f"post_call.rtf.{s}") for s in STAGES]
-    spread_metrics += [("plain faster-whisper RTF", "peers.whisper.rtf")]
+    spread_metrics += [("plain faster-whisper RTF", "peers.whisper.rtf"),
+                       ("analyzer total / plain faster-whisper", "peers.whisper.overhead_ratio")]
     for label, path in spread_metrics:
         old, new = _get(previous, path), _get(current, path)
         if isinstance(old, dict) and isinstance(new, dict) and "median" in old and "median" in new:
             rows.append({"metric": label, "previous": old["median"], "current": new["median"],
                          "ratio": _ratio(new["median"], old["median"]), "note": _noise_note(old, new)})
-    plain = [("overhead over plain faster-whisper", "peers.whisper.overhead_ratio.median"),
-             ("model load s", "post_call.model_load_s"), ("peak RSS MB", "post_call.peak_rss_mb"),
+    plain = [("model load s", "post_call.model_load_s"), ("peak RSS MB", "post_call.peak_rss_mb"),
              ("live tone-flag latency median s", "live.tone_flag_latency_s.median"),
              ("live tone-flag latency p95 s", "live.tone_flag_latency_s.p95"),
              ("live CPU share of one core", "live.cpu_share_of_one_core.mean"),

@@ -2,7 +2,7 @@
 
 - ``PlainWhisper``: faster-whisper alone, whole file, word timestamps, same model, compute
   type and beam size: the floor any pipeline built on it pays.  analyzer total RTF / this
-  RTF is the analyzer's overhead over ASR alone.
+  RTF, paired repeat by repeat, is the analyzer's overhead over ASR alone.
 - ``GillickAnchor``: the published laughter detector of Gillick et al. 2021 (ONNX export in
   ../shared/anchors, not shipped), run by the recipe in ../shared/anchors/README.md, scored
   against our detector on the same clips with compute seconds per audio second.
@@ -32,25 +32,38 @@ def plain_whisper_seconds(transcriber, samples: np.ndarray) -> tuple[float, int]
     return time.perf_counter() - tic, words
 
 
-def measure_plain_whisper(transcriber, calls, repeats: int = 1) -> dict:
-    """The peer's RTF (decode + transcription) over ``calls``, repeated; min/median."""
-    decoded = []
-    decode_s = 0.0
-    for call in calls:
-        tic = time.perf_counter()
-        decoded.append(load_audio(call.path, call.channel).samples)
-        decode_s += time.perf_counter() - tic
-    audio_s = sum(len(x) for x in decoded) / 16000
-    runs, words = [], 0
-    for _ in range(max(1, repeats)):
-        total, words = decode_s, 0
-        for samples in decoded:
-            seconds, n = plain_whisper_seconds(transcriber, samples)
+class PlainWhisper:
+    """The ASR-alone peer over ``calls``, decoded once; each ``run()`` is one timed pass
+    (decode time counted once per pass, as the analyzer's decode stage is)."""
+
+    setup = "faster-whisper transcribe(word_timestamps=True), whole file, same model, compute type and beam"
+
+    def __init__(self, transcriber, calls):
+        self.transcriber = transcriber
+        self.names = [c.path.name for c in calls]
+        self.decode_s = 0.0
+        self.decoded = []
+        for call in calls:
+            tic = time.perf_counter()
+            self.decoded.append(load_audio(call.path, call.channel).samples)
+            self.decode_s += time.perf_counter() - tic
+        self.audio_s = sum(len(x) for x in self.decoded) / 16000
+        self.words = 0
+        self.runs: list[float] = []
+
+    def run(self) -> float:
+        """One pass over every call; returns and keeps its RTF."""
+        total, self.words = self.decode_s, 0
+        for samples in self.decoded:
+            seconds, n = plain_whisper_seconds(self.transcriber, samples)
             total += seconds
-            words += n
-        runs.append(total / audio_s)
-    return {"files": len(calls), "audio_s": round(audio_s, 1), "repeats": len(runs), "words": words,
-            "rtf": spread(runs), "setup": "faster-whisper transcribe(word_timestamps=True), whole file, same model"}
+            self.words += n
+        self.runs.append(total / self.audio_s)
+        return self.runs[-1]
+
+    def block(self) -> dict:
+        return {"files": len(self.decoded), "audio_s": round(self.audio_s, 1), "repeats": len(self.runs),
+                "words": self.words, "rtf": spread(self.runs), "setup": self.setup}
 
 
 class GillickAnchor:

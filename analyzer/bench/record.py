@@ -9,8 +9,8 @@ per audio second, lower is faster).  A section that could not run holds
     {
       "schema": "sincerity.bench/1",
       "created_utc": "2026-12-01T20:00:00Z", "mode": "quick" | "full", "wall_s": 48.2,
-      "settings": {"model", "device", "compute_type", "beam_size", "repeats", "live_clips",
-                   "labelled": [dirs]},
+      "settings": {"model", "device", "compute_type", "beam_size", "repeats", "labelled": [dirs],
+                   "live_clips": [names]},
       "machine": {"cpu_model", "cpu_cores", "cpu_cores_usable", "total_gb", "available_gb",
                   "gpus": [{"name", "memory_mb", "driver"}], "cuda_devices", "onnx_providers",
                   "os", "libraries": {name: version}, "model": {...},
@@ -28,7 +28,9 @@ per audio second, lower is faster).  A section that could not run holds
                #       "apologies": PRF, "flags": {flag: PRF}, "no_apology_tone_flags", "per_call"}
                # PRF: {"precision", "recall", "f1", "tp", "fp", "fn"}
       "peers": {"whisper": {"files", "audio_s", "repeats", "words", "rtf": {...}, "setup",
-                            "overhead_ratio": {"min", "median"}},
+                            "overhead_ratio": {...}, "asr_stage_ratio": {...}},
+               # ratios: analyzer total (or its ASR stage) RTF / plain faster-whisper RTF on the
+               # same files, paired repeat by repeat; {"min", "median", "max", "runs"}
                 "laughter": {"ours": L, "peer": L, "peer_name", "peer_stride",
                              "ratio_compute_peer_over_ours", "note"}}
                # L: {"laugh_recall", "laugh_clips", "distractor_fire_rate", "distractor_clips",

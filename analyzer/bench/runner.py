@@ -1,7 +1,8 @@
 """``run_bench``: every section of the bench in one process, one record out.
 
-Order: machine, model load, post-call speed (the same analyses are scored for accuracy),
-plain faster-whisper on the same audio, live at real-time pace, laughter peer, batch.
+Order: machine, model load, post-call speed with a plain faster-whisper pass after each
+repeat (paired, so both see the same load; the first repeat's reports are scored for
+accuracy), live at real-time pace, laughter peer, batch.
 ``quick`` keeps what a supervisor needs in under a minute on a 2-core PC: one repeat,
 the peer on 3 calls, one ~20 s live clip, no laughter peer and no batch runs.
 """
@@ -17,9 +18,9 @@ from typing import Callable, Optional
 from .accuracy import BENCH_SET_DIR, labelled_calls, score_reports
 from .live import measure_live
 from .machine import describe_machine
-from .peers import SHARED, GillickAnchor, find_anchor, measure_laughter_peer, measure_plain_whisper, shared_clips
+from .peers import SHARED, GillickAnchor, PlainWhisper, find_anchor, measure_laughter_peer, shared_clips
 from .record import new_record, skipped
-from .speed import measure_post_call
+from .speed import measure_post_call, spread
 from .throughput import measure_batch
 
 QUICK_TAIL_S = 2.5  # the quick live clip ends this long after the apology it is cut for
@@ -57,28 +58,44 @@ def _analyzer(options: BenchOptions):
 
 
 def _live_clips(calls, reports, quick: bool):
-    """Full: the first FULL_LIVE_CALLS calls with apologies.  Quick: the opening of the call whose first
-    tone-flagged apology (as the post-call run found it) ends earliest, cut QUICK_TAIL_S after it."""
+    """Full: the FULL_LIVE_CALLS calls with the most tone flags in their truth (first come
+    on ties).  Quick: the opening of the call whose first tone-flagged apology (as the
+    post-call run found it) ends earliest, cut QUICK_TAIL_S after it."""
     from ..audio import load_audio
     from ..judge import TONE_FLAGS
 
     if not quick:
-        return [load_audio(c.path, c.channel).samples for c in [c for c in calls if c.truth][:FULL_LIVE_CALLS]]
+        chosen = sorted(calls, key=lambda c: -sum(f in TONE_FLAGS for t in c.truth for f in t.get("expected_flags", [])))
+        return {c.path.name: load_audio(c.path, c.channel).samples for c in chosen[:FULL_LIVE_CALLS]}
     found = [(a["end"], c) for c, r in zip(calls, reports) for a in r["apologies"] if any(f["kind"] in TONE_FLAGS for f in a["flags"])]
     found = found or [(r["apologies"][0]["end"], c) for c, r in zip(calls, reports) if r["apologies"]]
     end, call = min(found, key=lambda x: x[0]) if found else (20.0, calls[0])
-    return [load_audio(call.path, call.channel).samples[: int((end + QUICK_TAIL_S) * 16000)]]
+    return {f"{call.path.name} (first {end + QUICK_TAIL_S:.1f} s)": load_audio(call.path, call.channel).samples[: int((end + QUICK_TAIL_S) * 16000)]}
 
 
-def _overhead(post: dict, whisper: dict, reports, peer_files: int) -> dict:
-    """Analyzer total RTF / plain faster-whisper RTF on the same files of the same run."""
-    if peer_files == post["files"]:
-        ours = post["rtf"]["total"]
-        return {"min": round(ours["min"] / whisper["rtf"]["min"], 2), "median": round(ours["median"] / whisper["rtf"]["median"], 2)}
-    subset = reports[:peer_files]
-    ours = sum(r["timings"]["wall_s"] for r in subset) / sum(r["duration_s"] for r in subset)
-    ratio = round(ours / whisper["rtf"]["median"], 2)
-    return {"min": ratio, "median": ratio}
+def _subset_rtf(reports, names, key: str) -> float:
+    """RTF of the analyzer (``key``: "total" or a stage) on the calls named ``names``."""
+    chosen = [r for r in reports if Path(r["source"]["path"]).name in names]
+    seconds = sum(r["timings"]["wall_s"] if key == "total" else r["timings"]["stages_s"].get(key, 0.0) for r in chosen)
+    return seconds / sum(r["duration_s"] for r in chosen)
+
+
+def _paired_peer(analyzer, calls, peer_calls, repeats: int, load_s: float):
+    """Post-call repeats with a plain faster-whisper pass after each, on the same calls:
+    (post_call block, first reports, whisper block with per-repeat paired ratios)."""
+    whisper = PlainWhisper(analyzer.transcriber, peer_calls)
+    ratios: dict[str, list[float]] = {"total": [], "asr": []}
+
+    def after_repeat(reports):
+        peer = whisper.run()
+        for key in ratios:
+            ratios[key].append(_subset_rtf(reports, whisper.names, key) / peer)
+
+    post, reports = measure_post_call(analyzer, calls, repeats, load_s, after_repeat=after_repeat)
+    block = whisper.block()
+    block["overhead_ratio"] = spread(ratios["total"], 2)  # analyzer total / plain faster-whisper
+    block["asr_stage_ratio"] = spread(ratios["asr"], 2)  # the analyzer's ASR stage / plain faster-whisper
+    return post, reports, block
 
 
 def run_bench(options: BenchOptions, say: Callable[[str], None] = lambda _m: None) -> dict:
@@ -99,9 +116,12 @@ def run_bench(options: BenchOptions, say: Callable[[str], None] = lambda _m: Non
     record["machine"] = machine
     say(f"models loaded in {load_s:.1f} s ({machine['cpu_model']}, {machine['cpu_cores']} cores)")
 
-    post, reports = measure_post_call(analyzer, calls, repeats, load_s)
+    peer_calls = calls[:3] if quick else calls
+    post, reports, whisper = _paired_peer(analyzer, calls, peer_calls, repeats, load_s)
     record["post_call"] = post
-    say(f"post-call: {post['audio_s']:.0f} s of audio x {repeats}, RTF {post['rtf']['total']['median']:.3f}")
+    record["peers"] = {"whisper": whisper}
+    say(f"post-call: {post['audio_s']:.0f} s of audio x {repeats}, RTF {post['rtf']['total']['median']:.3f}; "
+        f"plain faster-whisper RTF {whisper['rtf']['median']:.3f}, analyzer overhead x{whisper['overhead_ratio']['median']}")
     record["accuracy"] = {"bench_set": score_reports(calls, reports), "labelled": {}}
     for folder in options.labelled:
         extra = labelled_calls(Path(folder))
@@ -112,13 +132,9 @@ def run_bench(options: BenchOptions, say: Callable[[str], None] = lambda _m: Non
         record["accuracy"]["labelled"][str(folder)] = score_reports(extra, extra_reports)
     say("accuracy scored")
 
-    peer_calls = calls[:3] if quick else calls
-    whisper = measure_plain_whisper(analyzer.transcriber, peer_calls, repeats)
-    whisper["overhead_ratio"] = _overhead(post, whisper, reports, len(peer_calls))
-    record["peers"] = {"whisper": whisper}
-    say(f"plain faster-whisper: RTF {whisper['rtf']['median']:.3f}, analyzer overhead x{whisper['overhead_ratio']['median']}")
-
-    record["live"] = measure_live(analyzer, _live_clips(calls, reports, quick), machine["cpu_cores_usable"], machine["available_gb"])
+    clips = _live_clips(calls, reports, quick)
+    settings["live_clips"] = list(clips)
+    record["live"] = measure_live(analyzer, list(clips.values()), machine["cpu_cores_usable"], machine["available_gb"])
     say(f"live: tone-flag latency median {record['live']['tone_flag_latency_s']['median']} s, "
         f"CPU {record['live']['cpu_share_of_one_core']['mean']} of a core")
 

@@ -44,7 +44,7 @@ def stage_seconds(report: dict) -> dict:
     return named
 
 
-def analyse_all(analyzer, calls, on_report: Optional[Callable] = None) -> tuple[list[dict], dict, float]:
+def analyse_all(analyzer, calls) -> tuple[list[dict], dict, float]:
     """Analyse every call once: (reports, summed stage seconds, audio seconds)."""
     reports, sums, audio_s = [], {s: 0.0 for s in (*STAGES, "total")}, 0.0
     for call in calls:
@@ -53,16 +53,17 @@ def analyse_all(analyzer, calls, on_report: Optional[Callable] = None) -> tuple[
             sums[stage] += seconds
         audio_s += report["duration_s"]
         reports.append(report)
-        if on_report is not None:
-            on_report(call, report)
     return reports, sums, audio_s
 
 
-def measure_post_call(analyzer, calls, repeats: int = 1, load_s: Optional[float] = None, on_report=None) -> tuple[dict, list[dict]]:
+def measure_post_call(analyzer, calls, repeats: int = 1, load_s: Optional[float] = None,
+                      after_repeat: Optional[Callable[[list[dict]], None]] = None) -> tuple[dict, list[dict]]:
     """The record's ``post_call`` block and the first repeat's reports (for scoring).
 
     calls: LabelledCall-like objects (``path``, ``channel``).  The warm-up is the live
     session's (every stage once on a second of synthetic voice), not a whole file.
+    after_repeat(reports) runs after each repeat: a peer timed there sees the same load
+    as the repeat it is paired with.
     """
     from ..session import warm_up
 
@@ -72,10 +73,12 @@ def measure_post_call(analyzer, calls, repeats: int = 1, load_s: Optional[float]
     runs: list[dict] = []
     first: list[dict] = []
     audio_s = 0.0
-    for k in range(max(1, repeats)):
-        reports, sums, audio_s = analyse_all(analyzer, calls, on_report if k == 0 else None)
+    for _ in range(max(1, repeats)):
+        reports, sums, audio_s = analyse_all(analyzer, calls)
         runs.append({s: v / audio_s for s, v in sums.items()})
         first = first or reports
+        if after_repeat is not None:
+            after_repeat(reports)
     rtf = {s: spread([r[s] for r in runs]) for s in (*STAGES, "total")}
     block = {
         "files": len(calls),
