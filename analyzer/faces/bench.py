@@ -59,10 +59,10 @@ def _peers(r: dict) -> list[Table]:
     laugh = r["peers"].get("laughter", {})
     if "ours" in laugh:
         o, p = laugh["ours"], laugh["peer"]
-        keys = [("laugh clips found", "laugh_recall"), ("distractor clips fired", "distractor_fire_rate"),
-                ("false segments / min of bench speech", "false_segments_per_speech_min"),
-                ("compute s / audio s (1 core)", "compute_s_per_audio_s")]
-        rows = [[label, _f(o[k], 4), _f(p[k], 4)] for label, k in keys]
+        keys = [("laugh clips found (share)", "laugh_recall", 2), ("distractor clips fired (share)", "distractor_fire_rate", 2),
+                ("false segments / min of bench speech", "false_segments_per_speech_min", 2),
+                ("compute s / audio s (1 core)", "compute_s_per_audio_s", 4)]
+        rows = [[label, _f(o[k], d), _f(p[k], d)] for label, k, d in keys]
         rows.append(["peer compute / ours", "", _f(laugh["ratio_compute_peer_over_ours"], 1) + "x"])
         title = (f"Peer: laughter detection on the same clips ({o['laugh_clips']} real laughs, {o['distractor_clips']} "
                  f"distractors, {o['speech_minutes']} min speech); {laugh['note']}")
@@ -75,7 +75,7 @@ def _live(r: dict) -> Optional[Table]:
     if "skipped" in lv:
         return None
     rows = []
-    for label, key in (("tone flags", "tone_flag_latency_s"), ("apologies", "apology_latency_s"), ("wording flags (wait 8 s by design)", "wording_flag_latency_s")):
+    for label, key in (("tone flags", "tone_flag_latency_s"), ("apologies", "apology_latency_s"), ("wording flags (wait up to 8 s by design; a clip end closes them early)", "wording_flag_latency_s")):
         x = lv[key]
         rows.append([label, str(x["n"]), _f(x["median"]), _f(x["p95"]), _f(x["max"])])
     a = lv["agents"]
