@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import threading
@@ -361,14 +360,10 @@ def main(argv=None) -> int:
     live_analyzer = Analyzer(AnalyzeOptions(pipeline=PipelineOptions(asr_pack_s=0.0)))  # what `sincerity live` uses
     file_analyzer = Analyzer(AnalyzeOptions())  # what `sincerity analyze` uses (asr_pack_s=24)
     print(f"models loaded in {time.perf_counter() - tic:.1f} s; rss {rss_mb():.0f} MB", flush=True)
+    from analyzer.bench.machine import describe_machine
+
     result = {
-        "machine": {
-            "cpus": os.cpu_count(),
-            "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-            "processor": platform.processor() or platform.machine(),
-            "python": platform.python_version(),
-            "loadavg_before": [round(x, 2) for x in load_before],
-        },
+        "machine": {**describe_machine(), "loadavg_before": [round(x, 2) for x in load_before]},
         "model": live_analyzer.transcriber.describe(),
         "laughter": live_analyzer.laughter_detector is not None,
         "mode": "fast" if args.fast else "realtime",
