@@ -53,6 +53,8 @@ def coaching(kind: str, reason: str) -> str:
     return f"{advice}: {detail}"
 
 
+NO_FLAGS_TEXT = "No flags: it came across as meant"
+
 # state -> (headline, what to do).  States of a live face: see analyzer.faces.overlay.
 STATE_TEXT = {
     "loading": ("Loading the speech models", "Takes a few seconds. Nothing is analysed yet."),

@@ -13,6 +13,7 @@ from ... import __version__
 from .analyze import add_analyze_command
 from .common import EXIT_FAILED, EXIT_USAGE, error
 from .live import add_live_commands
+from .overlay import add_overlay_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_analyze_command(sub)
     add_live_commands(sub)
+    add_overlay_command(sub)
     return parser
 
 
