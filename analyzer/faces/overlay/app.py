@@ -29,6 +29,9 @@ def application() -> QApplication:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         qInstallMessageHandler(_quiet_offscreen)
+    # The analysis thread runs Python code too: hand the GIL to the GUI thread within 1 ms
+    # (default 5 ms; every Qt call from Python may wait for it once).
+    sys.setswitchinterval(0.001)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setQuitOnLastWindowClosed(False)
     return app
@@ -117,6 +120,9 @@ class OverlayApp(QObject):
         if summary is not None:
             self.summary = summary
         self._save()
+        if self.shots is not None:
+            self.shots.shoot("end") if self.window.state != "ended" else None
+            self.shots.close()
         self.window.hide()
         QApplication.instance().quit()
 

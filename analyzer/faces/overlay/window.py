@@ -12,7 +12,7 @@ import sys
 from typing import Optional
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...coaching import state_text
@@ -109,6 +109,10 @@ class OverlayWindow(QWidget):
         self.setFocusPolicy(Qt.NoFocus)
         self.setWindowTitle("sincerity overlay")
         self._drag: Optional[QPointF] = None
+        self._cue_active = False
+        # Events come in bursts; the history and the window size are refreshed once per
+        # burst (a zero-time timer), not once per event.
+        self._refresh_timer = QTimer(self, singleShot=True, interval=0, timeout=self._refresh_history)
         self._hold = QTimer(self, singleShot=True, timeout=self._retire)
         self._build(saving)
         self.apply_settings()
@@ -130,8 +134,12 @@ class OverlayWindow(QWidget):
         self.message.hide()
         self.gauge = PaceGauge()
         self.pace_text = _label("Pace: learning your usual rate\u2026", DIM)
-        self.cue = _label(CUE_IDLE, DIM, wrap=True)
-        self.cue.setMinimumHeight(44)
+        self.cue = QLabel(CUE_IDLE)
+        self.cue.setWordWrap(True)
+        self.cue.setFocusPolicy(Qt.NoFocus)
+        self.cue.setTextInteractionFlags(Qt.NoTextInteraction)
+        self.cue.setContentsMargins(11, 6, 8, 6)
+        self.cue.setMinimumHeight(48)
         self.cue.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         self.history = _label("", DIM, wrap=True)
         layout = QVBoxLayout(self)
@@ -149,16 +157,17 @@ class OverlayWindow(QWidget):
         self._style_cue(False)
 
     def _style_cue(self, active: bool) -> None:
-        border = "#d9b860" if active else "rgba(255,255,255,30)"
-        colour = "#fff3dc" if active else DIM
-        self.cue.setStyleSheet(
-            f"color: {colour}; background: rgba(255,255,255,{16 if active else 8}); border-left: 3px solid {border};"
-            " border-radius: 4px; padding: 6px 8px;"
-        )
+        # Palette, not a style sheet: restyling on every cue costs the event loop tens of ms.
+        # The box itself is painted by the window (paintEvent).
+        self._cue_active = active
+        palette = self.cue.palette()
+        palette.setColor(QPalette.WindowText, QColor("#fff3dc" if active else DIM))
+        self.cue.setPalette(palette)
         font = QFont(self.font())
-        font.setPointSizeF(self.settings["font_pt"] * (1.25 if active else 1.0))
+        font.setPointSizeF(self.settings["font_pt"] * 1.2)
         font.setBold(active)
         self.cue.setFont(font)
+        self.update()
 
     def apply_settings(self) -> None:
         """Font, width, opacity and click-through from ``self.settings``."""
@@ -213,15 +222,15 @@ class OverlayWindow(QWidget):
                 self.pace_text.setText(f"Pace: {event.speaking_rate_sps:.1f} syll/s \u00b7 your usual {event.baseline.speaking_rate_sps:.1f}")
         elif isinstance(event, ApologyEvent):
             self.board.on_apology(event.start, event.end, event.text)
-            self._refresh_history()
+            self._refresh_timer.start()
         elif isinstance(event, FlagEvent):
             cue = self.board.on_flag(event.kind, event.reason, event.apology_start_s, event.apology_end_s, event.emitted_at_s)
             if cue is not None:
                 self._show_cue(cue)
-            self._refresh_history()
+            self._refresh_timer.start()
         elif isinstance(event, JudgedApology):
             self.board.on_judged(event.apology.start, event.apology.end)
-            self._refresh_history()
+            self._refresh_timer.start()
 
     def _on_status(self, event: StatusEvent) -> None:
         status = event.status
@@ -239,7 +248,7 @@ class OverlayWindow(QWidget):
     def _show_cue(self, cue) -> None:
         self.cue.setText(cue.text)
         self._style_cue(True)
-        self.adjustSize()
+        self._refresh_timer.start()
         self._hold.start(int(self.hold_s * 1000))
         self.cue_changed.emit(cue.kind, cue.text)
 
@@ -251,7 +260,7 @@ class OverlayWindow(QWidget):
             self.cue.setText(CUE_IDLE)
             self._style_cue(False)
             self.cue_changed.emit("", "")
-        self._refresh_history()
+        self._refresh_timer.start()
 
     def _refresh_history(self) -> None:
         past = self.board.past()
@@ -262,7 +271,10 @@ class OverlayWindow(QWidget):
             opened = self.settings.get("history_open")
             shown = [n.detail() for n in past] if opened else [past[0].line()]
             arrow = "\u25be" if opened else "\u25b8"
-            self.history.setText(f"{arrow} Earlier ({len(past)}):\n" + "\n".join(shown))
+            text = f"{arrow} Earlier ({len(past)}):\n" + "\n".join(shown)
+            if text == self.history.text() and self.history.isVisible():
+                return  # unchanged: no relayout
+            self.history.setText(text)
             self.history.setToolTip("\n".join(n.detail() for n in past))
             self.history.show()
         self.adjustSize()
@@ -289,6 +301,12 @@ class OverlayWindow(QWidget):
         p.setPen(QPen(QColor(255, 255, 255, 36), 1))
         p.setBrush(QColor(22, 24, 28, 232))
         p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 10, 10)
+        box = QRectF(self.cue.geometry())
+        p.setPen(Qt.NoPen)
+        p.setBrush(QColor(255, 255, 255, 18 if self._cue_active else 8))
+        p.drawRoundedRect(box, 4, 4)
+        p.setBrush(QColor("#d9b860") if self._cue_active else QColor(255, 255, 255, 30))
+        p.drawRect(QRectF(box.left(), box.top(), 3, box.height()))
         p.end()
 
     def mousePressEvent(self, event) -> None:
