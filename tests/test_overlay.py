@@ -58,6 +58,7 @@ def overlay_call(tmp_path_factory):
 def display(tmp_path_factory):
     """A private Xvfb display when installed (real focus handling), else offscreen Qt."""
     xvfb = shutil.which("Xvfb")
+    saved = {k: os.environ.get(k) for k in ("DISPLAY", "QT_QPA_PLATFORM")}
     proc = None
     if xvfb:
         num = 90 + os.getpid() % 800
@@ -73,6 +74,8 @@ def display(tmp_path_factory):
     if proc is not None:
         proc.terminate()
         proc.wait(10)
+    for key, value in saved.items():
+        os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
 
 
 @pytest.fixture(scope="module")
@@ -210,3 +213,95 @@ def test_event_loop_never_stalls(run):
     near = [(round(t - at, 3), kind, status) for t, kind, status in run["events"] if -1 < t - at < 1.5]
     top = sorted(((g, round(run["beats"][i] - run["t0"], 2)) for i, g in enumerate(gaps)), reverse=True)[:6]
     assert max(gaps) < 50, f"top gaps {top} states {run['state_times']} at {at - run['t0']:.1f} s, near: {near}; event loop stalled {max(gaps):.0f} ms (p99 {sorted(gaps)[int(len(gaps) * 0.99)]:.0f} ms)"
+
+
+def test_pause_discards_audio_and_says_so(display, overlay_call, live_analyzer, tmp_path):
+    """Pause from the window (its menu and key emit pause_requested): the state says
+    paused, the session discards and counts the audio, resume returns to listening."""
+    from PySide6.QtCore import QTimer
+
+    from analyzer.audio import load_audio
+    from analyzer.capture import FileSource
+    from analyzer.faces.overlay.app import OverlayApp, application
+    from analyzer.faces.overlay.settings import DEFAULTS
+
+    app = application()
+    overlay = OverlayApp(lambda: live_analyzer, lambda device: None, {}, dict(DEFAULTS), quit_at_end=True, persist=False)
+    states = []
+    overlay.window.state_changed.connect(states.append)
+    samples = load_audio(overlay_call["path"]).samples[: 16000 * 6]
+
+    def on_state(state):
+        if state == "listening" and "paused" not in states:
+            QTimer.singleShot(1000, lambda: overlay.window.pause_requested.emit(True))
+            QTimer.singleShot(3000, lambda: overlay.window.pause_requested.emit(False))
+
+    overlay.window.state_changed.connect(on_state)
+    QTimer.singleShot(120_000, app.quit)
+    overlay.start(FileSource(samples=samples, realtime=True))
+    app.exec()
+    assert states[:3] == ["listening", "paused", "listening"] and states[-1] == "ended", states
+    assert 1.5 < overlay.summary["paused_s"] < 2.5, overlay.summary
+    assert abs(overlay.summary["audio_s"] + overlay.summary["paused_s"] - 6.0) < 0.1, overlay.summary
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def _overlay_env(tmp_path, base=None) -> dict:
+    env = {**(base or os.environ), "QT_QPA_PLATFORM": "offscreen", "SINCERITY_OVERLAY_SETTINGS": str(tmp_path / "settings.json")}
+    env.pop("DISPLAY", None)
+    return env
+
+
+def _shots(directory) -> list:
+    index = directory / "shots.jsonl"
+    return [json.loads(line) for line in index.read_text().splitlines()] if index.exists() else []
+
+
+def test_no_microphone_is_shown_and_said(tmp_path):
+    shots = tmp_path / "shots"
+    result = subprocess.run(SINCERITY + ["overlay", "--device", "99", "--screenshot-dir", str(shots)],
+                            env=_overlay_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("sincerity: error:") and "99" in lines[0], result.stderr
+    records = _shots(shots)
+    assert [r["state"] for r in records][-1] == "no_microphone", records
+    assert (shots / records[-1]["file"]).stat().st_size > 2000
+
+
+def test_microphone_lost_is_shown(pulse, tmp_path):
+    """A real PulseAudio microphone whose sound server dies mid-session."""
+    shots = tmp_path / "shots"
+    proc = subprocess.Popen(
+        SINCERITY + ["overlay", "--device", "pulse", "--duration", "120", "--no-laughter", "--screenshot-dir", str(shots)],
+        env=_overlay_env(tmp_path, pulse["env"]), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while not any(r["state"] == "listening" for r in _shots(shots)):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.5)
+        time.sleep(2.0)
+        pulse["daemon"].kill()
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 1 and "Traceback" not in stderr, stderr
+    states = [r["state"] for r in _shots(shots)]
+    assert states[0] == "loading" and "listening" in states and states[-1] == "microphone_lost", states
+    assert [line for line in stderr.splitlines() if line.startswith("sincerity: error:")], stderr
+    assert "Session summary (device lost)" in stdout
+
+
+def test_without_pyside6_one_line_says_how_to_install(tmp_path):
+    blocker = tmp_path / "no_qt"
+    blocker.mkdir()
+    (blocker / "PySide6.py").write_text("raise ImportError('PySide6 hidden for this test')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(blocker), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run(SINCERITY + ["overlay"], env=env, capture_output=True, text=True, timeout=60)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 1 and len(lines) == 1 and "pip install" in lines[0] and "[overlay]" in lines[0], result.stderr
