@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +28,8 @@ from conftest import synth_call
 pytest.importorskip("PySide6.QtWidgets", reason="the overlay needs PySide6 (pip install sincerity-analyzer[overlay])")
 
 SINCERITY = [sys.executable, "-m", "analyzer.cli"]
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+WRITE_DOCS = os.environ.get("SINCERITY_WRITE_DOCS") == "1"  # README screenshots: see README "Desktop overlay"
 HEARTBEAT_MS = 5
 BASELINE = [
     ("Good afternoon, thanks for calling the help desk, this is Sam speaking.", {"pause_after_s": 1.0}),
@@ -116,6 +119,14 @@ def run(display, overlay_call, live_analyzer, tmp_path_factory):
     log["focus_before"] = app.focusWindow().title() if app.focusWindow() else None
     t0 = time.perf_counter()
     overlay.controller.events.event.connect(lambda e: log["events"].append((time.perf_counter(), e.type, getattr(e, "status", ""))), Qt.QueuedConnection)
+
+    def idle_shot(event):  # the README's idle picture: pace known, no cue yet
+        if event.type == "measures" and event.pace != "unknown" and window.board.current is None and not window.board.history:
+            if not any(r == "idle" for r in log.setdefault("idle", [])):
+                log["idle"].append("idle")
+                overlay.shots.shoot("idle")
+
+    overlay.controller.events.event.connect(idle_shot, Qt.QueuedConnection)
     window.cue_changed.connect(lambda kind, text: log["cues"].append((time.perf_counter() - t0, window.audio_s, kind, text)))
     window.state_changed.connect(lambda state: log["states"].append(state))
     window.state_changed.connect(lambda state: log["state_times"].append((time.perf_counter() - t0, state)))
@@ -132,8 +143,14 @@ def run(display, overlay_call, live_analyzer, tmp_path_factory):
     window.installEventFilter(spy)
     for child in window.findChildren(QWidget):
         child.installEventFilter(spy)
-    beats = []
-    heartbeat = QTimer(interval=HEARTBEAT_MS, timeout=lambda: beats.append(time.perf_counter()))
+    beats, queued = [], []
+    schedstat = Path("/proc/thread-self/schedstat")  # GUI thread: ns running, ns runnable but waiting for a CPU
+
+    def beat():
+        beats.append(time.perf_counter())
+        queued.append(int(schedstat.read_text().split()[1]) / 1e9 if schedstat.exists() else 0.0)
+
+    heartbeat = QTimer(interval=HEARTBEAT_MS, timeout=beat)
     heartbeat.start()
     source = FileSource(overlay_call["path"], realtime=False)  # as fast as the pipeline goes
     overlay.start(source)
@@ -143,12 +160,24 @@ def run(display, overlay_call, live_analyzer, tmp_path_factory):
     app.exec()
     heartbeat.stop()
     log["gaps_ms"] = [1000 * (b - a) for a, b in zip(beats, beats[1:])]
+    # the part of each gap the GUI thread spent runnable but without a CPU (other processes)
+    log["cpu_wait_ms"] = [1000 * (b - a) for a, b in zip(queued, queued[1:])]
     log["beats"], log["t0"] = beats, t0
     log["summary"] = overlay.summary
     log["flags"] = (window.windowFlags(), window.testAttribute(Qt.WA_ShowWithoutActivating))
     log["phone"] = phone
     log["index"] = [json.loads(line) for line in (shots / "shots.jsonl").read_text().splitlines()]
+    if WRITE_DOCS:
+        for reason, name in (("idle", "idle"), ("cue-rushed", "rushed"), ("cue-nervous_laugh", "nervous-laugh")):
+            _to_docs(shots, log["index"], reason, name)
     return log
+
+
+def _to_docs(shots, index, reason, name) -> None:
+    record = next((r for r in index if r["reason"] == reason), None)
+    assert record is not None, f"no {reason} shot for the README"
+    DOCS.mkdir(exist_ok=True)
+    shutil.copyfile(shots / record["file"], DOCS / f"overlay-{name}.png")
 
 
 def _cue_for(run, kind):
@@ -200,19 +229,22 @@ def test_focus_is_never_taken(run):
 
 def test_event_loop_never_stalls(run):
     """Responsiveness while the pipeline works (measured in the test): the largest gap
-    between heartbeats of a 5 ms QTimer, from "listening" to the end of the call.  (Model
-    warm-up before "listening" is not counted: see the README's overlay section.)"""
+    between heartbeats of a 5 ms QTimer, from "listening" to the end of the call, less
+    the time the GUI thread was runnable but had no CPU (/proc schedstat: other processes
+    on a shared machine; waiting for the GIL or for our own work still counts).  Model
+    warm-up before "listening" is not counted: see the README's overlay section."""
     start = next(t for t, state in run["state_times"] if state == "listening") + run["t0"]
     keep = [i for i, b in enumerate(run["beats"][:-1]) if b >= start]
-    gaps = [run["gaps_ms"][i] for i in keep]
-    run = dict(run, beats=[run["beats"][i] for i in keep], gaps_ms=gaps)
+    raw = [run["gaps_ms"][i] for i in keep]
+    gaps = [run["gaps_ms"][i] - run["cpu_wait_ms"][i] for i in keep]
     assert len(gaps) > 1000
-    print(f"\nevent loop while analysing: largest gap {max(gaps):.1f} ms, p99 {sorted(gaps)[int(len(gaps) * 0.99)]:.1f} ms over {len(gaps)} beats ({run['platform']})")
+    p99 = sorted(gaps)[int(len(gaps) * 0.99)]
+    print(f"\nevent loop while analysing ({run['platform']}, {len(gaps)} beats): largest gap {max(raw):.1f} ms raw, "
+          f"{max(gaps):.1f} ms without CPU-queue wait (p99 {p99:.1f} ms)")
     worst = max(range(len(gaps)), key=gaps.__getitem__)
-    at = run["beats"][worst]
+    at = run["beats"][keep[worst]]
     near = [(round(t - at, 3), kind, status) for t, kind, status in run["events"] if -1 < t - at < 1.5]
-    top = sorted(((g, round(run["beats"][i] - run["t0"], 2)) for i, g in enumerate(gaps)), reverse=True)[:6]
-    assert max(gaps) < 50, f"top gaps {top} states {run['state_times']} at {at - run['t0']:.1f} s, near: {near}; event loop stalled {max(gaps):.0f} ms (p99 {sorted(gaps)[int(len(gaps) * 0.99)]:.0f} ms)"
+    assert max(gaps) < 50, f"event loop stalled {max(gaps):.0f} ms at {at - run['t0']:.1f} s (p99 {p99:.0f} ms); events near: {near}"
 
 
 def test_pause_discards_audio_and_says_so(display, overlay_call, live_analyzer, tmp_path):
@@ -295,6 +327,8 @@ def test_microphone_lost_is_shown(pulse, tmp_path):
     assert states[0] == "loading" and "listening" in states and states[-1] == "microphone_lost", states
     assert [line for line in stderr.splitlines() if line.startswith("sincerity: error:")], stderr
     assert "Session summary (device lost)" in stdout
+    if WRITE_DOCS:
+        _to_docs(shots, _shots(shots), "microphone_lost", "microphone-lost")
 
 
 def test_without_pyside6_one_line_says_how_to_install(tmp_path):

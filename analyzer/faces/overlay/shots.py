@@ -31,6 +31,7 @@ class ScreenshotWriter(QObject):
 
     def shoot(self, reason: str, kind: str = "", text: str = "") -> Path:
         window = self.window
+        window.refresh()  # the history is refreshed once per event burst: bring it up to date
         window.layout().activate()
         window.adjustSize()
         path = self.directory / f"{self.count:02d}-{reason}.png"

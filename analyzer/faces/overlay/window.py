@@ -112,7 +112,7 @@ class OverlayWindow(QWidget):
         self._cue_active = False
         # Events come in bursts; the history and the window size are refreshed once per
         # burst (a zero-time timer), not once per event.
-        self._refresh_timer = QTimer(self, singleShot=True, interval=0, timeout=self._refresh_history)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=0, timeout=self.refresh)
         self._hold = QTimer(self, singleShot=True, timeout=self._retire)
         self._build(saving)
         self.apply_settings()
@@ -190,7 +190,7 @@ class OverlayWindow(QWidget):
             if visible:
                 self.show()  # changing flags hides a window
         self.board.set_groups(s["groups"])
-        self._refresh_history()
+        self.refresh()
         self.adjustSize()
 
     # -- what it shows ----------------------------------------------------------------
@@ -262,7 +262,8 @@ class OverlayWindow(QWidget):
             self.cue_changed.emit("", "")
         self._refresh_timer.start()
 
-    def _refresh_history(self) -> None:
+    def refresh(self) -> None:
+        """History line and window size from the cue board (coalesced per event burst)."""
         past = self.board.past()
         if not past:
             self.history.setText("")
@@ -313,7 +314,7 @@ class OverlayWindow(QWidget):
         if event.button() == Qt.LeftButton:
             if self.history.isVisible() and self.history.geometry().contains(event.position().toPoint()):
                 self.settings["history_open"] = not self.settings.get("history_open")
-                self._refresh_history()
+                self.refresh()
                 self.settings_changed.emit()
                 return
             handle = self.windowHandle()
