@@ -93,3 +93,22 @@ def pulse(tmp_path):
         log.close()
 
 
+
+
+def lose_microphone(proc: subprocess.Popen, pulse: dict, ready, settle_s: float = 2.0, timeout_s: float = 180) -> tuple:
+    """Wait until ``ready()`` says the session in ``proc`` listens on the PulseAudio
+    microphone, let it run ``settle_s``, kill the sound server; (stdout, stderr) once the
+    process ended (killed if it hangs)."""
+    try:
+        deadline = time.monotonic() + timeout_s
+        while not ready():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the session did not start listening: {proc.communicate(timeout=10) if proc.poll() is not None else 'timeout'}")
+            time.sleep(0.2)
+        time.sleep(settle_s)
+        pulse["daemon"].kill()
+        return proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import synth_call
+from conftest import lose_microphone, synth_call
 
 TONE = {"rushed", "cheerful", "flat", "nervous_laugh"}
 SINCERITY = [sys.executable, "-m", "analyzer.cli"]
@@ -181,17 +181,7 @@ def test_device_that_disappears_ends_cleanly(pulse, tmp_path):
         SINCERITY + ["live", "--device", "pulse", "--duration", "120", "--jsonl", str(out), "--no-view", "--no-laughter"],
         env=pulse["env"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    try:
-        for line in live.stdout:
-            if "status started" in line:
-                break
-        time.sleep(3.0)
-        pulse["daemon"].kill()
-        stdout, stderr = live.communicate(timeout=60)
-    finally:
-        if live.poll() is None:
-            live.kill()
-            live.wait()
+    stdout, stderr = lose_microphone(live, pulse, lambda: "status started" in live.stdout.readline(), settle_s=3.0)
     assert live.returncode == 1, (stdout, stderr)
     assert "Traceback" not in stderr
     assert "Session summary (device lost)" in stdout

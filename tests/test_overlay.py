@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import synth_call
+from conftest import lose_microphone, synth_call
 
 pytest.importorskip("PySide6.QtWidgets", reason="the overlay needs PySide6 (pip install sincerity-analyzer[overlay])")
 
@@ -95,7 +95,7 @@ def run(display, overlay_call, live_analyzer, tmp_path_factory):
     """The overlay driven by a real LiveSession over the call; what it showed."""
     from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QWidget
 
     from analyzer.capture import FileSource
     from analyzer.faces.overlay.app import OverlayApp, application
@@ -310,18 +310,7 @@ def test_microphone_lost_is_shown(pulse, tmp_path):
         SINCERITY + ["overlay", "--device", "pulse", "--duration", "120", "--no-laughter", "--screenshot-dir", str(shots)],
         env=_overlay_env(tmp_path, pulse["env"]), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    try:
-        deadline = time.monotonic() + 180
-        while not any(r["state"] == "listening" for r in _shots(shots)):
-            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-            time.sleep(0.5)
-        time.sleep(2.0)
-        pulse["daemon"].kill()
-        stdout, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    stdout, stderr = lose_microphone(proc, pulse, lambda: any(r["state"] == "listening" for r in _shots(shots)))
     assert proc.returncode == 1 and "Traceback" not in stderr, stderr
     states = [r["state"] for r in _shots(shots)]
     assert states[0] == "loading" and "listening" in states and states[-1] == "microphone_lost", states
