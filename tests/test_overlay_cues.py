@@ -57,3 +57,18 @@ def test_apology_without_flags_reads_as_meant():
     board.on_apology(65.0, 67.0, "I'm really sorry about that")
     board.on_judged(65.0, 67.0)
     assert board.past()[0].line() == "1:05  No flags: it came across as meant"
+
+
+def test_settings_are_remembered_and_a_broken_file_gives_defaults(tmp_path):
+    from analyzer.faces.overlay.settings import DEFAULTS, load_settings, save_settings
+
+    path = tmp_path / "sincerity" / "overlay.json"
+    assert load_settings(path) == DEFAULTS
+    chosen = dict(DEFAULTS, x=40, y=300, font_pt=13, opacity=0.65, click_through=True, groups=["pace", "laughter"], device="USB headset")
+    save_settings(chosen, path)
+    assert load_settings(path) == chosen
+    path.write_text("{not json")
+    assert load_settings(path) == DEFAULTS
+    path.write_text('{"opacity": 7, "font_pt": "huge", "unknown": 1}')
+    loaded = load_settings(path)
+    assert loaded["opacity"] == 1.0 and loaded["font_pt"] == DEFAULTS["font_pt"] and "unknown" not in loaded
