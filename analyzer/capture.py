@@ -269,7 +269,8 @@ class FileSource(AudioSource):
     realtime=True: a thread pushes ``block_s`` blocks at wall-clock pace into the same
     bounded queue a microphone uses (so queueing delay is measured the same way);
     realtime=False: blocks are handed over as fast as the worker takes them.
-    ``loops`` plays the recording that many times back to back (soak tests).
+    ``loops`` plays the recording that many times back to back (soak tests); ``speed``
+    paces a realtime source that many times faster than real time (tests).
     """
 
     def __init__(
@@ -280,6 +281,7 @@ class FileSource(AudioSource):
         block_s: float = BLOCK_S,
         samples: Optional[np.ndarray] = None,
         loops: int = 1,
+        speed: float = 1.0,
     ):
         if samples is None:
             from .audio import load_audio
@@ -288,6 +290,7 @@ class FileSource(AudioSource):
         self.samples = np.asarray(samples, np.float32)
         self.realtime = realtime
         self.loops = max(1, int(loops))
+        self.speed = float(speed)
         self.name = f"{Path(path).name if path else 'audio'}" + (" (real time)" if realtime else "")
         super().__init__(SAMPLE_RATE, max(1, int(round(block_s * SAMPLE_RATE))))
         self._thread: Optional[threading.Thread] = None
@@ -310,7 +313,7 @@ class FileSource(AudioSource):
         for block in self._blocks():
             if self._stopping:
                 break
-            due = t0 + (sent + len(block)) / SAMPLE_RATE
+            due = t0 + (sent + len(block)) / (SAMPLE_RATE * self.speed)
             delay = due - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)

@@ -191,7 +191,8 @@ class RunningMeasures:
 
 @dataclass(frozen=True)
 class StatusEvent:
-    """Pipeline status: started, stopped, overflow, behind, device_lost, warning."""
+    """Pipeline status: started, stopped, overflow, behind, caught_up, device_lost,
+    paused, resumed, warning."""
 
     status: str
     message: str = ""

@@ -5,7 +5,7 @@ engine API that any face (terminal view, overlay, plain lines) can drive.
         Pipeline.feed(block) -> events -> listeners (live view, plain lines, --jsonl)
 
 Audio time, not wall-clock time, stamps every event: the pipeline's ``clock`` is the audio
-*captured* so far (queued or not), so ``emitted_at_s - apology_end_s`` includes the time a
+*captured* so far (queued or not; audio discarded while paused does not count), so ``emitted_at_s - apology_end_s`` includes the time a
 block waited in the queue while the worker was busy.
 
 Nothing is lost silently:
@@ -16,6 +16,9 @@ Nothing is lost silently:
   through voice activity and laughter detection (every sample is accounted for), but the
   utterances that close during the catch-up are not transcribed (no words, no apology
   judgement for them).  ``StatusEvent("caught_up")`` says how much speech was skipped.
+
+``pause()``/``resume()`` (any thread): while paused, incoming audio is discarded (counted
+in ``paused_s``, never analysed or saved) and ``StatusEvent("paused"/"resumed")`` say so.
 
 Only fixed-size state is kept (counters, the last apology, a bounded deque of latencies),
 so memory stays flat over hour-long sessions.  Audio stays in memory; nothing is written to
@@ -75,6 +78,7 @@ class SessionStats:
     warnings: deque = field(default_factory=lambda: deque(maxlen=5))
     end_reason: str = ""
     device_lost: Optional[str] = None
+    paused_s: float = 0.0  # audio discarded while paused (never analysed, never saved)
 
 
 def warm_up(analyzer) -> None:
@@ -119,8 +123,11 @@ class LiveSession:
         self.max_behind_s = max_behind_s
         self.stats = SessionStats()
         self._analyzer = analyzer
-        self.pipeline = analyzer.new_pipeline(clock=source.captured_s)
+        self.pipeline = analyzer.new_pipeline(clock=self._clock)
         self._stop = threading.Event()
+        self._pause = threading.Event()  # requested by any thread; honoured by the worker
+        self._paused = False  # the worker's view (it emits the status on each change)
+        self._paused_from = 0.0
         self._done = threading.Event()  # set by the worker when it has finished
         self._thread: Optional[threading.Thread] = None
         self._save_path = save
@@ -135,7 +142,26 @@ class LiveSession:
         """True while the worker is catching up on a backlog (transcription skipped)."""
         return self._skimming
 
+    @property
+    def paused(self) -> bool:
+        """True while a pause is requested (audio is discarded, counted in paused_s)."""
+        return self._pause.is_set()
+
+    def _clock(self) -> float:
+        """The live clock: audio captured so far, minus the audio discarded while paused
+        (so times and latencies stay in analysed-audio seconds)."""
+        return self.source.captured_s() - self.stats.paused_s
+
     # -- control ----------------------------------------------------------------------
+    def pause(self) -> None:
+        """Stop analysing (any thread): audio that arrives is discarded, not queued, and
+        counted; ``StatusEvent("paused")`` says so."""
+        self._pause.set()
+
+    def resume(self) -> None:
+        """Analyse again; ``StatusEvent("resumed")`` says how much audio was discarded."""
+        self._pause.clear()
+
     def start(self, warm: bool = True) -> None:
         """Warm the models up (first calls JIT-compile and allocate), then open the source."""
         if warm:
@@ -179,7 +205,7 @@ class LiveSession:
                 listener(event)
 
     def _status(self, status: str, message: str = "", count: int = 0) -> None:
-        self._emit([StatusEvent(status, message, round(self.source.captured_s(), 3), count)])
+        self._emit([StatusEvent(status, message, round(self._clock(), 3), count)])
 
     def _run_safely(self) -> None:
         try:
@@ -220,6 +246,9 @@ class LiveSession:
                     seen_overflows,
                 )
             if block is None or len(block) == 0:
+                self._check_pause(0)
+                continue
+            if self._check_pause(len(block)):
                 continue
             if self.duration_s is not None:
                 block = block[: max(0, int(round((self.duration_s - pipeline.consumed_s) * SAMPLE_RATE)))]
@@ -240,10 +269,26 @@ class LiveSession:
         stats.overflows, stats.dropped_s = source.overflows, source.dropped_s
         self._status("stopped", stats.end_reason)
 
+    # -- pause --------------------------------------------------------------------------
+    def _check_pause(self, frames: int) -> bool:
+        """Honour a pause/resume request; True when ``frames`` of audio were discarded."""
+        wanted = self._pause.is_set()
+        if wanted != self._paused:
+            self._paused = wanted
+            if wanted:
+                self._paused_from = self.stats.paused_s
+                self._status("paused", "paused: incoming audio is discarded, not analysed or saved")
+            else:
+                lost = self.stats.paused_s - self._paused_from
+                self._status("resumed", f"resumed: {lost:.1f} s of audio discarded while paused", int(round(lost)))
+        if wanted and frames:
+            self.stats.paused_s += frames / SAMPLE_RATE
+        return wanted
+
     # -- falling behind ---------------------------------------------------------------
     def _check_behind(self, incoming: int) -> None:
         """Backlog = audio captured but not yet fed (this block included)."""
-        backlog = self.source.captured_s() - self.pipeline.consumed_s
+        backlog = self._clock() - self.pipeline.consumed_s
         self.stats.backlog_s = backlog
         if not self._skimming and backlog > self.max_behind_s:
             self._skimming = True
@@ -327,6 +372,7 @@ class LiveSession:
             "overflows": s.overflows,
             "dropped_s": round(s.dropped_s, 3),
             "behind_events": s.behind_events,
+            "paused_s": round(s.paused_s, 2),
             "skipped_utterances": s.skipped_utterances,
             "skipped_speech_s": round(s.skipped_speech_s, 2),
             "tone_flag_latency_s": {

@@ -15,8 +15,6 @@ live does (the live/analyze recognition gap is measured by benchmarks/eval_accur
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -25,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from conftest import lose_microphone, synth_call
 
 TONE = {"rushed", "cheerful", "flat", "nervous_laugh"}
 SINCERITY = [sys.executable, "-m", "analyzer.cli"]
@@ -43,16 +43,7 @@ TURNS = [
 @pytest.fixture(scope="session")
 def call(tmp_path_factory) -> dict:
     """A ~30 s synthetic agent call: {path, duration_s, truth}."""
-    try:
-        from benchmarks.synthesis import Turn, build_call, save_call
-
-        import hibari  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"test calls need the synth extra (pip install sincerity-analyzer[synth]): {exc}")
-    turns = [Turn(text, **kw) for text, kw in TURNS]
-    audio, sr, truth = build_call(turns, voice="hibari", sr_out=16000, seed=0)
-    path = save_call(tmp_path_factory.mktemp("live_call") / "call.flac", audio, sr, truth)
-    return {"path": path, "duration_s": len(audio) / sr, "truth": truth}
+    return synth_call(tmp_path_factory, TURNS, "live_call")
 
 
 def _run(args, timeout=240, **kw) -> subprocess.CompletedProcess:
@@ -140,49 +131,6 @@ def test_realtime_source_gives_the_same_wording_flags_as_analyze(analyzed, realt
 # --------------------------------------------------------------------------- PulseAudio
 
 
-@pytest.fixture
-def pulse(tmp_path):
-    """A private PulseAudio daemon with a null sink; yields the client environment."""
-    binary = shutil.which("pulseaudio")
-    if binary is None or shutil.which("paplay") is None or shutil.which("pactl") is None:
-        pytest.skip("PulseAudio is not installed (apt-get install pulseaudio pulseaudio-utils libasound2-plugins)")
-    runtime = tmp_path / "pulse"
-    runtime.mkdir()
-    socket = runtime / "native"
-    sink = "sincerity_test"
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime), "PULSE_RUNTIME_PATH": str(runtime)}
-    log = open(tmp_path / "pulse.log", "w")
-    # As root PulseAudio warns that it is meant for --system mode but runs as a user daemon.
-    daemon = subprocess.Popen(
-        [
-            binary, "--daemonize=no", "--exit-idle-time=-1", "--system=false", "-n", "--use-pid-file=no",
-            "--disallow-exit", "--log-target=stderr",
-            f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
-            f"--load=module-null-sink sink_name={sink} rate=16000 channels=1",
-        ],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    client = {**env, "PULSE_SERVER": f"unix:{socket}", "PULSE_SOURCE": f"{sink}.monitor", "PULSE_SINK": sink}
-    try:
-        deadline = time.monotonic() + 15
-        while subprocess.run(["pactl", "info"], env=client, capture_output=True).returncode != 0:
-            if daemon.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail(f"PulseAudio did not start: {(tmp_path / 'pulse.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-        subprocess.run(["pactl", "set-default-source", f"{sink}.monitor"], env=client, check=True)
-        yield {"env": client, "sink": sink, "daemon": daemon}
-    finally:
-        if daemon.poll() is None:
-            daemon.terminate()
-        try:
-            daemon.wait(10)
-        except subprocess.TimeoutExpired:
-            daemon.kill()
-            daemon.wait()
-        log.close()
-
-
 def test_live_on_a_pulseaudio_virtual_microphone(call, analyzed, pulse, tmp_path):
     out = tmp_path / "events.jsonl"
     duration = call["duration_s"] + 8.0
@@ -233,17 +181,7 @@ def test_device_that_disappears_ends_cleanly(pulse, tmp_path):
         SINCERITY + ["live", "--device", "pulse", "--duration", "120", "--jsonl", str(out), "--no-view", "--no-laughter"],
         env=pulse["env"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    try:
-        for line in live.stdout:
-            if "status started" in line:
-                break
-        time.sleep(3.0)
-        pulse["daemon"].kill()
-        stdout, stderr = live.communicate(timeout=60)
-    finally:
-        if live.poll() is None:
-            live.kill()
-            live.wait()
+    stdout, stderr = lose_microphone(live, pulse, lambda: "status started" in live.stdout.readline(), settle_s=3.0)
     assert live.returncode == 1, (stdout, stderr)
     assert "Traceback" not in stderr
     assert "Session summary (device lost)" in stdout

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from ..coaching import coaching
+from ..coaching import NO_FLAGS_TEXT, coaching
 from ..events import ApologyEvent, FlagEvent, LaughterSegment, StatusEvent, WordsEvent
 
 PACE_STYLE = {"brisk": "yellow", "fast": "red"}  # comfortable and unknown: plain
@@ -94,7 +94,7 @@ def render_view(session):
     else:
         table.add_row("Apology", f"{apology.start:.1f}-{apology.end:.1f} s  \"{apology.text}\"")
         if not flags:
-            table.add_row("", Text("no delivery flags: it came across as meant", style="green"))
+            table.add_row("", Text(NO_FLAGS_TEXT, style="green"))
         for f in flags:
             table.add_row("", Text(f"⚑ {coaching(f.kind, f.reason)}", style="bold red" if f.category == "tone" else "yellow"))
     counts = ", ".join(f"{k} {v}" for k, v in sorted(flag_counts.items())) or "none"

@@ -14,6 +14,7 @@ from .analyze import add_analyze_command
 from .bench import add_bench_command
 from .common import EXIT_FAILED, EXIT_USAGE, error
 from .live import add_live_commands
+from .overlay import add_overlay_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_analyze_command(sub)
     add_live_commands(sub)
     add_bench_command(sub)
+    add_overlay_command(sub)
     return parser
 
 

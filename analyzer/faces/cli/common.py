@@ -63,3 +63,25 @@ def transcriber_options(args):
     from ...transcribe import TranscriberOptions
 
     return TranscriberOptions(model=args.model, device=args.device, compute_type=args.compute_type, beam_size=args.beam_size)
+
+
+def add_capture_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared by live and overlay: the microphone or a recording, --save, --duration.
+    (--device is the microphone here; Whisper's device moves to --asr-device.)"""
+    from ...session import MAX_BEHIND_S
+
+    parser.add_argument("--device", dest="input_device", metavar="NAME|INDEX", help="input device (default: the system's default microphone); see `sincerity devices`")
+    parser.add_argument("--asr-device", dest="device", default="auto", choices=["auto", "cpu", "cuda"], help="where Whisper runs (auto: CUDA when available)")
+    parser.add_argument("--source", type=Path, metavar="FILE", help="analyse a recording instead of the microphone")
+    parser.add_argument("--realtime", action="store_true", help="with --source: play it at real-time pace, as if it were the microphone")
+    parser.add_argument("--channel", default="auto", help="agent's channel: auto, left, right, mix, or an index")
+    parser.add_argument("--save", type=Path, metavar="WAV", help="also record the analysed audio (16 kHz WAV); off by default")
+    parser.add_argument("--duration", type=float, metavar="S", help="stop after S seconds of audio")
+    parser.add_argument("--max-behind", type=float, default=MAX_BEHIND_S, metavar="S", help=f"backlog that triggers catch-up (default {MAX_BEHIND_S:g} s)")
+
+
+def live_analyzer(args):
+    """The Analyzer for a live face (raises ConfigError, ModelError, FileNotFoundError)."""
+    from ...analyze import AnalyzeOptions, Analyzer
+
+    return Analyzer(AnalyzeOptions(channel=args.channel, transcriber=transcriber_options(args), pipeline=pipeline_options(args, asr_pack_s=0.0)))

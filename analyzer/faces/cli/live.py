@@ -10,10 +10,10 @@ from typing import Callable
 
 from ...capture import LiveError, input_devices, open_source
 from ...events import StatusEvent
-from ...session import MAX_BEHIND_S, LiveSession
+from ...session import LiveSession
 from ..jsonl import JsonlWriter
 from ..terminal import LinePrinter, render_summary, render_view
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_model_arguments, error, pipeline_options, transcriber_options, warn
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_capture_arguments, add_model_arguments, error, live_analyzer, warn
 
 
 def add_live_commands(sub) -> None:
@@ -24,16 +24,8 @@ def add_live_commands(sub) -> None:
         description="Live coaching from the agent's microphone. Audio stays in memory; nothing is written unless --jsonl/--save ask for it.",
     )
     add_model_arguments(p)
-    # --device is the microphone here; Whisper's device moves to --asr-device.
-    p.add_argument("--device", dest="input_device", metavar="NAME|INDEX", help="input device (default: the system's default microphone); see `sincerity devices`")
-    p.add_argument("--asr-device", dest="device", default="auto", choices=["auto", "cpu", "cuda"], help="where Whisper runs (auto: CUDA when available)")
-    p.add_argument("--source", type=Path, metavar="FILE", help="analyse a recording instead of the microphone")
-    p.add_argument("--realtime", action="store_true", help="with --source: play it at real-time pace, as if it were the microphone")
-    p.add_argument("--channel", default="auto", help="agent's channel: auto, left, right, mix, or an index")
+    add_capture_arguments(p)
     p.add_argument("--jsonl", type=Path, metavar="OUT", help="write every event as one JSON line to OUT")
-    p.add_argument("--save", type=Path, metavar="WAV", help="also record the analysed audio (16 kHz WAV); off by default")
-    p.add_argument("--duration", type=float, metavar="S", help="stop after S seconds of audio")
-    p.add_argument("--max-behind", type=float, default=MAX_BEHIND_S, metavar="S", help=f"backlog that triggers catch-up (default {MAX_BEHIND_S:g} s)")
     p.add_argument("--no-view", action="store_true", help="plain lines instead of the live view (pipes, logs)")
     p.add_argument("--words", action="store_true", help="with --no-view: also print recognised words")
     p.set_defaults(func=cmd_live)
@@ -63,7 +55,6 @@ def cmd_devices(args) -> int:
 
 
 def cmd_live(args) -> int:
-    from ...analyze import AnalyzeOptions, Analyzer
     from ...config import ConfigError
     from ...transcribe import ModelError
 
@@ -76,13 +67,7 @@ def cmd_live(args) -> int:
         error(str(exc))
         return EXIT_FAILED
     try:
-        analyzer = Analyzer(
-            AnalyzeOptions(
-                channel=args.channel,
-                transcriber=transcriber_options(args),
-                pipeline=pipeline_options(args, asr_pack_s=0.0),
-            )
-        )
+        analyzer = live_analyzer(args)
     except (ConfigError, ModelError, FileNotFoundError) as exc:
         error(str(exc))
         return EXIT_USAGE
