@@ -29,12 +29,16 @@ FADE_S = 0.01
 class DiarizeOptions:
     """speakers: "auto" (decide 1 or 2), "1" (no diarization) or "2" (always two).
     max_centroid_similarity: two clusters closer than this (cosine) are one voice.
+    min_separation: ... and so are two whose windows' similarities within a cluster exceed
+    those across clusters by less than this (d': difference of means / pooled spread).
+    Tuned on the tuning half of bench_diarize: two voices 2.1-5.5, one voice -0.2-1.7.
     min_share: the smaller cluster must hold at least this share of the speech time.
     min_other_s: ... and at least this many seconds.
     prune: affinity rows keep this share of their strongest links (spectral split)."""
 
     speakers: str = "auto"
-    max_centroid_similarity: float = 0.80
+    max_centroid_similarity: float = 0.85
+    min_separation: float = 1.9
     min_share: float = 0.08
     min_other_s: float = 2.0
     prune: float = 0.3
@@ -45,17 +49,20 @@ class DiarizeOptions:
 class Diarization:
     """speakers: 1 or 2 voices found; turns: (start_s, end_s, "agent" | "other");
     agent_selection: {method, score, ...}; centroid_similarity: cosine of the two clusters'
-    centroids (None for one window or fewer)."""
+    centroids and separation: their d' (None for fewer than 3 windows)."""
 
     speakers: int
     turns: list[tuple[float, float, str]]
     agent_selection: dict
     centroid_similarity: Optional[float] = None
+    separation: Optional[float] = None
 
     def report_fields(self) -> dict:
         """The report's ``speaker_turns`` and ``agent_selection``."""
         turns = [{"start": round(a, 3), "end": round(b, 3), "speaker": s} for a, b, s in self.turns]
-        return {"speaker_turns": turns, "agent_selection": dict(self.agent_selection, speakers=self.speakers)}
+        rounded = lambda x: None if x is None else round(x, 3)  # noqa: E731
+        selection = dict(self.agent_selection, speakers=self.speakers, voice_similarity=rounded(self.centroid_similarity), separation=rounded(self.separation))
+        return {"speaker_turns": turns, "agent_selection": selection}
 
     def other_spans(self) -> list[tuple[float, float]]:
         return [(a, b) for a, b, s in self.turns if s == "other"]
@@ -110,6 +117,17 @@ def cluster_two(emb: np.ndarray, weights: np.ndarray, prune: float = 0.3) -> tup
     return refine_two_means(emb, spectral_split(emb, prune), weights)
 
 
+def separation_dprime(emb: np.ndarray, labels: np.ndarray) -> Optional[float]:
+    """How much more alike windows are within a cluster than across: (mean within-cluster
+    cosine - mean across) / pooled standard deviation; None without both kinds of pairs."""
+    iu = np.triu_indices(len(emb), 1)
+    sims, same = (emb @ emb.T)[iu], (labels[:, None] == labels[None, :])[iu]
+    if same.all() or not same.any():
+        return None
+    spread = np.sqrt(0.5 * (sims[same].var() + sims[~same].var()))
+    return float((sims[same].mean() - sims[~same].mean()) / max(spread, 1e-9))
+
+
 def frame_labels(found: SpeechWindows, window_scores: np.ndarray) -> np.ndarray:
     """Per 32 ms frame: 1 (second cluster), 0 (first), -1 (no speech).  Each speech frame
     takes the mean score (> 0: cluster 1) of the windows covering it; speech frames no
@@ -133,7 +151,7 @@ def frame_labels(found: SpeechWindows, window_scores: np.ndarray) -> np.ndarray:
     return labels
 
 
-def turns_from_labels(labels: np.ndarray, names: dict[int, str], bridge_s: float) -> list[tuple[float, float, str]]:
+def turns_from_labels(labels: np.ndarray, names: dict, bridge_s: float) -> list[tuple]:
     """Runs of one label over speech frames (silences under ``bridge_s`` inside a run are
     bridged) -> (start_s, end_s, name)."""
     turns: list[list] = []
@@ -147,19 +165,21 @@ def turns_from_labels(labels: np.ndarray, names: dict[int, str], bridge_s: float
     return [(a * FRAME_S, b * FRAME_S, s) for a, b, s in turns]
 
 
-def choose_agent(centroids: np.ndarray, labels: np.ndarray, voiceprint: Optional[np.ndarray]) -> tuple[int, dict]:
-    """Which cluster is the agent, and how that was decided.  voiceprint: unit (256,)."""
+def choose_agent(centroids: np.ndarray, turns: list[tuple[float, float, int]], voiceprint: Optional[np.ndarray], min_turn_s: float = 1.0) -> tuple[int, dict]:
+    """Which cluster (0/1) is the agent, and how that was decided.  turns: (start_s, end_s,
+    cluster); voiceprint: unit (256,).  Without a voiceprint the agent is the cluster of the
+    first turn lasting ``min_turn_s`` (a shorter first burst may be a mislabelled "hello")."""
     if voiceprint is not None:
         sims = centroids @ voiceprint
         agent = int(np.argmax(sims))
         return agent, {"method": "enrolment", "score": round(float(sims[agent] - sims[1 - agent]), 3),
                        "similarity": [round(float(s), 3) for s in sims]}
-    speech = np.flatnonzero(labels >= 0)
-    first = {k: (speech[labels[speech] == k][0] if np.any(labels[speech] == k) else len(labels)) for k in (0, 1)}
-    agent = int(min(first, key=first.get))
-    lead_s = (first[1 - agent] - first[agent]) * FRAME_S
+    long_turns = [t for t in turns if t[1] - t[0] >= min_turn_s] or turns
+    agent = int(long_turns[0][2]) if long_turns else 0
+    others = [t[0] for t in turns if t[2] != agent]
+    lead_s = (min(others) if others else long_turns[0][1]) - long_turns[0][0] if long_turns else 0.0
     return agent, {"method": "first_speaker", "score": round(float(lead_s), 2),
-                   "why": "an inbound call is answered by the agent: the voice heard first is taken as the agent's"}
+                   "why": "an inbound call is answered by the agent: the voice of the first turn of 1 s or more is taken as the agent's"}
 
 
 def diarize(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: DiarizeOptions = DiarizeOptions(), voiceprint: Optional[np.ndarray] = None) -> Diarization:
@@ -168,21 +188,24 @@ def diarize(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: 
     weights = np.array([(b - a) / SAMPLE_RATE for a, b in found.windows])
     labels_w, cents = cluster_two(found.embeddings, weights, options.prune) if len(found.windows) else (np.zeros(0, int), np.zeros((2, 256)))
     similarity = float(cents[0] @ cents[1]) if len(found.windows) >= 3 else None
+    separation = separation_dprime(found.embeddings, labels_w) if len(found.windows) >= 3 else None
     scores = found.embeddings @ cents[1] - found.embeddings @ cents[0] if len(found.windows) else np.zeros(0)
     labels = frame_labels(found, scores)
     share = [float(np.sum(labels == k)) * FRAME_S for k in (0, 1)]
     speech_s = max(sum(share), 1e-9)
     two = options.speakers == "2" or (
         options.speakers == "auto" and similarity is not None and similarity < options.max_centroid_similarity
+        and separation is not None and separation >= options.min_separation
         and min(share) >= max(options.min_other_s, options.min_share * speech_s)
     )
     if not two:
         labels = np.where(labels >= 0, 0, -1)
         turns = turns_from_labels(labels, {0: "agent"}, options.windows.split_gap_s)
-        return Diarization(1, turns, {"method": "single_speaker", "score": None}, similarity)
-    agent, selection = choose_agent(cents, labels, voiceprint)
+        return Diarization(1, turns, {"method": "single_speaker", "score": None}, similarity, separation)
+    bridge = options.windows.split_gap_s
+    agent, selection = choose_agent(cents, turns_from_labels(labels, {0: 0, 1: 1}, bridge), voiceprint)
     names = {agent: "agent", 1 - agent: "other"}
-    return Diarization(2, turns_from_labels(labels, names, options.windows.split_gap_s), selection, similarity)
+    return Diarization(2, turns_from_labels(labels, names, bridge), selection, similarity, separation)
 
 
 def mute_spans(samples: np.ndarray, spans: list[tuple[float, float]], fade_s: float = FADE_S) -> np.ndarray:
