@@ -162,7 +162,7 @@ def turns_from_labels(labels: np.ndarray, names: dict, bridge_s: float) -> list[
             turns[-1][1] = i + 1
         else:
             turns.append([int(i), int(i) + 1, name])
-    return [(a * FRAME_S, b * FRAME_S, s) for a, b, s in turns]
+    return [(float(a * FRAME_S), float(b * FRAME_S), s) for a, b, s in turns]
 
 
 def choose_agent(centroids: np.ndarray, turns: list[tuple[float, float, int]], voiceprint: Optional[np.ndarray], min_turn_s: float = 1.0) -> tuple[int, dict]:

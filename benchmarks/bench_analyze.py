@@ -1,7 +1,8 @@
 """Speed of `sincerity analyze`: real-time factor per stage on sample calls.
 
 RTF = compute seconds / audio seconds, measured in one run on this machine (absolute
-times on shared machines are noise; ratios are what we quote).  Stages: decode, VAD,
+times on shared machines are noise; ratios are what we quote).  Stages: decode, diarize
+(speaker turns of mono calls, analyzer.diarize), VAD,
 ASR (Whisper), pitch, laughter, rest (apology finding, measures, judgement, wording).
 Model loading is reported separately (once per process).
 
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer.analyze import AnalyzeOptions, Analyzer, sample_call_path  # noqa: E402
 
-STAGES = ("decode", "vad", "asr", "pitch", "laughter", "rest")
+STAGES = ("decode", "diarize", "vad", "asr", "pitch", "laughter", "rest")
 
 
 def main() -> int:

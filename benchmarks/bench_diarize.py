@@ -181,11 +181,13 @@ def run_flags(calls) -> dict:
     from analyzer.analyze import AnalyzeOptions, Analyzer
 
     analyzer = Analyzer(AnalyzeOptions())
-    rows, agree, total, customer_reported, plain_customer = [], 0, 0, 0, 0
+    rows, agree, total, customer_reported, plain_customer, clean_missed = [], 0, 0, 0, 0, 0
     with tempfile.TemporaryDirectory() as tmp:
         for call in calls:
             clean_path, mix_path = Path(tmp) / "clean.wav", Path(tmp) / "mix.wav"
-            sf.write(str(clean_path), call.agent, SR, subtype="FLOAT")
+            from benchmarks.diarize_sets import channel
+
+            sf.write(str(clean_path), channel(call.agent, call.kind), SR, subtype="FLOAT")  # same telephone channel as the mix
             sf.write(str(mix_path), call.mono, SR, subtype="FLOAT")
             clean = analyzer.analyze_file(clean_path, speakers="1")
             mixed = analyzer.analyze_file(mix_path, voice=call.enrol)
@@ -193,9 +195,11 @@ def run_flags(calls) -> dict:
             for apology in call.truth:
                 c, m = _match(apology, clean["apologies"]), _match(apology, mixed["apologies"])
                 tone = lambda r: sorted(f["kind"] for f in r["flags"] if f["kind"] in TONE) if r else None  # noqa: E731
+                if c is None:  # the clean channel itself missed it (ASR): nothing to compare
+                    clean_missed += 1
                 same = c is not None and m is not None and tone(c) == tone(m)
                 agree += same
-                total += 1
+                total += c is not None
                 rows.append({"call": call.name, "apology": apology["text"], "expected": apology["expected_flags"], "clean": tone(c), "mixed": tone(m), "agree": same,
                              "baseline_hz": [c and c["baseline"].get("pitch_median_hz"), m and m["baseline"].get("pitch_median_hz")]})
             for span in call.customer_apologies:
@@ -203,9 +207,38 @@ def run_flags(calls) -> dict:
                 plain_customer += any(min(r["end"], span[1]) - max(r["start"], span[0]) > 0 for r in plain["apologies"])
             print(f"{call.name:<44} {mixed.get('agent_selection')}  baseline clean {clean['baseline'].get('pitch_median_hz')} mixed {mixed['baseline'].get('pitch_median_hz')} undiarized {plain['baseline'].get('pitch_median_hz')}")
     n_customer = sum(len(c.customer_apologies) for c in calls)
-    return {"apologies": total, "tone_flags_agree": agree, "agreement": round(agree / max(total, 1), 3),
+    return {"apologies": total, "missed_in_clean_channel": clean_missed, "tone_flags_agree": agree, "agreement": round(agree / max(total, 1), 3),
             "customer_apologies": n_customer, "customer_apologies_reported_as_agent": customer_reported,
             "customer_apologies_reported_without_diarization": plain_customer, "rows": rows}
+
+
+def run_bleed(calls, leaks_db=(-20.0, -30.0)) -> dict:
+    """Headset bleed: the agent's own channel with the far end leaking in ``leaks_db`` below
+    its recorded level, analysed as live audio is (no diarization): are the customer's
+    apologies reported, is the agent's baseline moved?"""
+    from analyzer.analyze import AnalyzeOptions, Analyzer
+    from analyzer.audio import DecodedAudio
+    from benchmarks.diarize_sets import channel
+
+    analyzer = Analyzer(AnalyzeOptions(speakers="1"))
+    out = {}
+    for leak in leaks_db:
+        reported, words_in_far_end, shift = 0, 0, []
+        for call in calls:
+            clean = channel(call.agent, call.kind)
+            mic = channel(call.agent + call.other * 10 ** (leak / 20), call.kind)
+            base = analyzer.analyze_samples(DecodedAudio(clean, SR, 1, "mono"), {"path": "clean"})
+            rep = analyzer.analyze_samples(DecodedAudio(mic, SR, 1, "mono"), {"path": "mic"})
+            for a, b in call.customer_apologies:
+                reported += any(min(r["end"], b) - max(r["start"], a) > 0 for r in rep["apologies"])
+                words_in_far_end += sum(1 for w in rep["words"] if a <= w["start"] < b)
+            hz = (base["baseline"].get("pitch_median_hz"), rep["baseline"].get("pitch_median_hz"))
+            if all(hz):
+                shift.append(round(12 * float(np.log2(hz[1] / hz[0])), 2))
+        out[f"{leak:+.0f}dB"] = {"customer_apologies": sum(len(c.customer_apologies) for c in calls), "reported_as_agent": reported,
+                                 "words_heard_in_customer_apologies": words_in_far_end, "baseline_pitch_shift_st": shift}
+        print(f"bleed {leak:+.0f} dB: {out[f'{leak:+.0f}dB']}")
+    return out
 
 
 def main() -> int:
@@ -214,6 +247,7 @@ def main() -> int:
     parser.add_argument("--embeddings", default="ge2e,whisper,mfcc")
     parser.add_argument("--speakers", default="auto", choices=["auto", "2"])
     parser.add_argument("--flags", action="store_true", help="also compare the agent's tone flags (runs Whisper)")
+    parser.add_argument("--bleed", action="store_true", help="also measure headset far-end bleed on the agent's own channel (runs Whisper)")
     parser.add_argument("--label", default="final", help="key under which results are stored (e.g. blind_first)")
     args = parser.parse_args()
     tic = time.perf_counter()
@@ -236,11 +270,15 @@ def main() -> int:
     if args.flags:
         entry["flags"] = run_flags([c for c in synth if c.half == args.half or args.half == "all"])
         f = entry["flags"]
-        print(f"tone flags agree on {f['tone_flags_agree']}/{f['apologies']}; customer apologies reported as the agent's: "
+        print(f"tone flags agree on {f['tone_flags_agree']}/{f['apologies']} apologies found in the clean channel ({f['missed_in_clean_channel']} missed there); customer apologies reported as the agent's: "
               f"{f['customer_apologies_reported_as_agent']}/{f['customer_apologies']} (without diarization {f['customer_apologies_reported_without_diarization']})")
+    if args.bleed:
+        entry["bleed"] = run_bleed([c for c in synth if c.half == args.half or args.half == "all"])
     for name, res in entry["attribution"].items():
         print(name, "rtf", res["rtf"], json.dumps(res["summary"]))
-    result[f"{args.label}/{args.half}/{args.speakers}"] = entry
+    stored = result.setdefault(f"{args.label}/{args.half}/{args.speakers}", {})
+    stored.update({k: v for k, v in entry.items() if k != "attribution"})
+    stored.setdefault("attribution", {}).update(entry["attribution"])  # one run may add a candidate
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=1))
     return 0
