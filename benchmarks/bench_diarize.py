@@ -214,30 +214,42 @@ def run_flags(calls) -> dict:
 
 def run_bleed(calls, leaks_db=(-20.0, -30.0)) -> dict:
     """Headset bleed: the agent's own channel with the far end leaking in ``leaks_db`` below
-    its recorded level, analysed as live audio is (no diarization): are the customer's
-    apologies reported, is the agent's baseline moved?"""
+    the agent's active level, analysed as live audio is (no diarization), without and with
+    the bleed gate: are the customer's apologies reported, do the agent's flags change?"""
     from analyzer.analyze import AnalyzeOptions, Analyzer
     from analyzer.audio import DecodedAudio
-    from benchmarks.diarize_sets import channel
+    from analyzer.bleed import BleedOptions
+    from analyzer.pipeline import PipelineOptions
+    from benchmarks.diarize_sets import _rms, channel
 
-    analyzer = Analyzer(AnalyzeOptions(speakers="1"))
+    plain = Analyzer(AnalyzeOptions(speakers="1"))
+    gated = Analyzer(AnalyzeOptions(speakers="1", pipeline=PipelineOptions(asr_pack_s=24.0, bleed_gate=BleedOptions())))
     out = {}
     for leak in leaks_db:
-        reported, words_in_far_end, shift = 0, 0, []
-        for call in calls:
-            clean = channel(call.agent, call.kind)
-            mic = channel(call.agent + call.other * 10 ** (leak / 20), call.kind)
-            base = analyzer.analyze_samples(DecodedAudio(clean, SR, 1, "mono"), {"path": "clean"})
-            rep = analyzer.analyze_samples(DecodedAudio(mic, SR, 1, "mono"), {"path": "mic"})
-            for a, b in call.customer_apologies:
-                reported += any(min(r["end"], b) - max(r["start"], a) > 0 for r in rep["apologies"])
-                words_in_far_end += sum(1 for w in rep["words"] if a <= w["start"] < b)
-            hz = (base["baseline"].get("pitch_median_hz"), rep["baseline"].get("pitch_median_hz"))
-            if all(hz):
-                shift.append(round(12 * float(np.log2(hz[1] / hz[0])), 2))
-        out[f"{leak:+.0f}dB"] = {"customer_apologies": sum(len(c.customer_apologies) for c in calls), "reported_as_agent": reported,
-                                 "words_heard_in_customer_apologies": words_in_far_end, "baseline_pitch_shift_st": shift}
-        print(f"bleed {leak:+.0f} dB: {out[f'{leak:+.0f}dB']}")
+        for name, analyzer in (("no_gate", plain), ("gate", gated)):
+            reported, words, agree, found, shift = 0, 0, 0, 0, []
+            for call in calls:
+                clean = channel(call.agent, call.kind)
+                far = call.other * (_rms(call.agent) / _rms(call.other) * 10 ** (leak / 20))
+                mic = channel(call.agent + far, call.kind)
+                base = plain.analyze_samples(DecodedAudio(clean, SR, 1, "mono"), {"path": "clean"})
+                rep = analyzer.analyze_samples(DecodedAudio(mic, SR, 1, "mono"), {"path": "mic"})
+                for a, b in call.customer_apologies:
+                    reported += any(min(r["end"], b) - max(r["start"], a) > 0 for r in rep["apologies"])
+                    words += sum(1 for w in rep["words"] if a <= w["start"] < b)
+                for apology in call.truth:
+                    c, m = _match(apology, base["apologies"]), _match(apology, rep["apologies"])
+                    if c is not None:
+                        found += 1
+                        agree += m is not None and sorted(f["kind"] for f in c["flags"] if f["kind"] in TONE) == sorted(f["kind"] for f in m["flags"] if f["kind"] in TONE)
+                hz = (base["baseline"].get("pitch_median_hz"), rep["baseline"].get("pitch_median_hz"))
+                if all(hz):
+                    shift.append(round(12 * float(np.log2(hz[1] / hz[0])), 2))
+            key = f"{leak:+.0f}dB/{name}"
+            out[key] = {"customer_apologies": sum(len(c.customer_apologies) for c in calls), "reported_as_agent": reported,
+                        "words_heard_in_customer_apologies": words, "agent_apologies": found, "agent_tone_flags_agree": agree,
+                        "baseline_pitch_shift_st": shift}
+            print(f"bleed {key}: {out[key]}")
     return out
 
 

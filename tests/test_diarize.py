@@ -165,3 +165,24 @@ def test_real_telephone_call_against_rttm(analyzer, shared_data):
     solo_agent, solo_other = agent_ref & ~other_ref, other_ref & ~agent_ref
     assert np.sum(said & solo_agent) / np.sum(solo_agent) >= 0.9
     assert np.sum(said & solo_other) / np.sum(solo_other) <= 0.1
+
+
+def test_bleed_gate_drops_the_far_end_on_the_agents_microphone(analyzer, call):
+    """Live audio is the agent's own channel; the caller leaking in 25 dB below the agent is
+    heard by the VAD and Whisper (its apology is reported) unless the bleed gate drops it."""
+    from dataclasses import replace
+
+    from analyzer.bleed import BleedOptions, active_level_db
+    from analyzer.pipeline import run_to_end
+
+    stereo, sr, _ = call
+    agent, far = stereo[:, 1], stereo[:, 0]
+    mic = agent + far * 10 ** ((active_level_db(agent) - active_level_db(far) - 25.0) / 20)
+
+    def apologies(gate):
+        options = replace(analyzer.options.pipeline, asr_pack_s=0.0, bleed_gate=gate)
+        return [e.apology.text.lower() for e in run_to_end(analyzer.new_pipeline(options=options), mic) if e.type == "judged_apology"]
+
+    ungated, gated = apologies(None), apologies(BleedOptions())
+    assert any("charged twice" not in t for t in ungated), ungated  # the caller's "sorry" got in
+    assert gated and all("charged twice" in t for t in gated), gated

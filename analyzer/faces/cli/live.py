@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from ...bleed import BleedOptions
 from ...capture import LiveError, input_devices, open_source
 from ...events import StatusEvent
 from ...session import MAX_BEHIND_S, LiveSession
@@ -34,6 +36,7 @@ def add_live_commands(sub) -> None:
     p.add_argument("--save", type=Path, metavar="WAV", help="also record the analysed audio (16 kHz WAV); off by default")
     p.add_argument("--duration", type=float, metavar="S", help="stop after S seconds of audio")
     p.add_argument("--max-behind", type=float, default=MAX_BEHIND_S, metavar="S", help=f"backlog that triggers catch-up (default {MAX_BEHIND_S:g} s)")
+    p.add_argument("--no-bleed-gate", action="store_true", help="keep utterances far quieter than the agent (by default dropped as the caller's voice leaking into the headset)")
     p.add_argument("--no-view", action="store_true", help="plain lines instead of the live view (pipes, logs)")
     p.add_argument("--words", action="store_true", help="with --no-view: also print recognised words")
     p.set_defaults(func=cmd_live)
@@ -80,7 +83,7 @@ def cmd_live(args) -> int:
             AnalyzeOptions(
                 channel=args.channel,
                 transcriber=transcriber_options(args),
-                pipeline=pipeline_options(args, asr_pack_s=0.0),
+                pipeline=replace(pipeline_options(args, asr_pack_s=0.0), bleed_gate=None if args.no_bleed_gate else BleedOptions()),
             )
         )
     except (ConfigError, ModelError, FileNotFoundError) as exc:
