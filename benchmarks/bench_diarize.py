@@ -144,6 +144,26 @@ def run_attribution(calls, names, speakers: str) -> dict:
     return out
 
 
+def run_ami() -> list:
+    """AMI meeting excerpts (4 talkers, no speaker labels in ../shared): what auto decides,
+    and how the speech splits (no attribution score without a reference)."""
+    from analyzer.audio import load_audio
+    from analyzer.diarize import diarize
+    from analyzer.speakers import SpeakerEncoder
+    from analyzer.vad import load_silero_session
+    from benchmarks.diarize_sets import SHARED
+
+    vad, enc, rows = load_silero_session(), SpeakerEncoder(), []
+    for path in sorted((SHARED / "conversation" / "ami").glob("*.flac")):
+        d = diarize(load_audio(path).samples, vad, enc)
+        agent_s = sum(b - a for a, b, s in d.turns if s == "agent")
+        total = sum(b - a for a, b, _ in d.turns)
+        rows.append({"file": path.name, "speakers": d.speakers, "dprime": d.separation and round(d.separation, 2),
+                     "voice_similarity": d.centroid_similarity and round(d.centroid_similarity, 3), "agent_share": round(agent_s / max(total, 1e-9), 2)})
+        print("ami", rows[-1])
+    return rows
+
+
 def summarise(rows) -> dict:
     res = {}
     for half in ("tune", "heldout"):
@@ -284,6 +304,8 @@ def main() -> int:
         f = entry["flags"]
         print(f"tone flags agree on {f['tone_flags_agree']}/{f['apologies']} apologies found in the clean channel ({f['missed_in_clean_channel']} missed there); customer apologies reported as the agent's: "
               f"{f['customer_apologies_reported_as_agent']}/{f['customer_apologies']} (without diarization {f['customer_apologies_reported_without_diarization']})")
+    if "ge2e" in args.embeddings and (ROOT.parent / "shared" / "data" / "conversation" / "ami").is_dir():
+        entry["ami"] = run_ami()
     if args.bleed:
         entry["bleed"] = run_bleed([c for c in synth if c.half == args.half or args.half == "all"])
     for name, res in entry["attribution"].items():
