@@ -113,7 +113,8 @@ def refine_two_means(emb: np.ndarray, labels: np.ndarray, weights: np.ndarray, i
 def cluster_two(emb: np.ndarray, weights: np.ndarray, prune: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
     """Labels (n,) and unit centroids (2, d) of two voices; fewer than 3 windows: one."""
     if len(emb) < 3:
-        return np.zeros(len(emb), int), _unit(np.stack([emb.mean(0), emb.mean(0)])) if len(emb) else np.zeros((2, 256))
+        cents = np.repeat(_unit(emb.mean(0))[None], 2, axis=0) if len(emb) else np.zeros((2, emb.shape[1]), np.float32)
+        return np.zeros(len(emb), int), cents
     return refine_two_means(emb, spectral_split(emb, prune), weights)
 
 
@@ -186,10 +187,10 @@ def diarize(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: 
     """Speaker turns of a mono recording (16 kHz float32 (n,)) with the agent named."""
     found = speech_windows(samples, vad_session, encoder, options.windows)
     weights = np.array([(b - a) / SAMPLE_RATE for a, b in found.windows])
-    labels_w, cents = cluster_two(found.embeddings, weights, options.prune) if len(found.windows) else (np.zeros(0, int), np.zeros((2, 256)))
+    labels_w, cents = cluster_two(found.embeddings, weights, options.prune)
     similarity = float(cents[0] @ cents[1]) if len(found.windows) >= 3 else None
     separation = separation_dprime(found.embeddings, labels_w) if len(found.windows) >= 3 else None
-    scores = found.embeddings @ cents[1] - found.embeddings @ cents[0] if len(found.windows) else np.zeros(0)
+    scores = found.embeddings @ cents[1] - found.embeddings @ cents[0]  # > 0: nearer the second voice
     labels = frame_labels(found, scores)
     share = [float(np.sum(labels == k)) * FRAME_S for k in (0, 1)]
     speech_s = max(sum(share), 1e-9)
