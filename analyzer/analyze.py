@@ -16,6 +16,7 @@ import numpy as np
 from .audio import SAMPLE_RATE, DecodedAudio, load_audio
 from .diarize import Diarization, DiarizeOptions, diarize, mute_spans
 from .events import StatusEvent
+from .greeting import make_greeter
 from .pipeline import Pipeline, PipelineOptions, run_to_end
 from .report import build_report
 from .transcribe import Transcriber, TranscriberOptions
@@ -103,7 +104,8 @@ class Analyzer:
         if audio.channel not in ("mono", "mix") or speakers == "1" or len(audio.samples) == 0:
             return None
         options = replace(self.options.diarize, speakers=speakers)
-        return diarize(audio.samples, self.vad_session, self.speaker_encoder, options, voiceprint if voiceprint is not None else self.voiceprint)
+        voiceprint = voiceprint if voiceprint is not None else self.voiceprint
+        return diarize(audio.samples, self.vad_session, self.speaker_encoder, options, voiceprint, make_greeter(audio.samples, self.transcriber))
 
     def new_pipeline(self, clock=None, options: Optional[PipelineOptions] = None) -> Pipeline:
         """A fresh pipeline (fresh baseline) over the loaded models."""
@@ -157,7 +159,7 @@ class Analyzer:
         elif not any(e.type == "judged_apology" for e in events):
             events.append(StatusEvent("warning", "no apology found"))
         if separation is not None and separation.speakers == 2:
-            how = {"enrolment": "by the enrolled voice", "first_speaker": "as the first speaker"}[separation.agent_selection["method"]]
+            how = {"enrolment": "by the enrolled voice", "greeting": "as the voice that greets", "first_speaker": "as the first speaker"}[separation.agent_selection["method"]]
             events.insert(0, StatusEvent("warning", f"two speakers detected; measuring the agent (chosen {how})"))
         elif separation is not None and (separation.separation or 0.0) >= HINT_SEPARATION:
             events.insert(0, StatusEvent("warning", f"measured as one voice, but the voices differ somewhat (separation {separation.separation:.1f}, two voices from {self.options.diarize.min_separation}); if both parties are on this recording, --speakers 2 separates them"))

@@ -5,7 +5,8 @@ agent-only audio the pipeline then analyses.
     the pruned cosine affinity, refined by spherical 2-means; numpy only) -> one or two
     speakers (the clusters' centroids must differ enough and the smaller must hold enough
     speech) -> a label per 32 ms speech frame (vote of the windows covering it) -> turns ->
-    the agent: the cluster nearest an enrolled voiceprint (``--agent-voice``), else whoever
+    the agent: the cluster nearest an enrolled voiceprint (``--agent-voice``), else the one
+    voice whose first turn is a call-centre greeting (analyzer.greeting), else whoever
     speaks first (an inbound call is answered by the agent) -> the other party's turns are
     muted (10 ms fades) so no customer word reaches the baseline, the apology finder or the
     measures; times stay those of the recording.
@@ -14,7 +15,7 @@ agent-only audio the pipeline then analyses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -166,15 +167,19 @@ def turns_from_labels(labels: np.ndarray, names: dict, bridge_s: float) -> list[
     return [(float(a * FRAME_S), float(b * FRAME_S), s) for a, b, s in turns]
 
 
-def choose_agent(centroids: np.ndarray, turns: list[tuple[float, float, int]], voiceprint: Optional[np.ndarray], min_turn_s: float = 1.0) -> tuple[int, dict]:
+def choose_agent(centroids: np.ndarray, turns: list[tuple[float, float, int]], voiceprint: Optional[np.ndarray], greeter: Optional[Callable] = None, min_turn_s: float = 1.0) -> tuple[int, dict]:
     """Which cluster (0/1) is the agent, and how that was decided.  turns: (start_s, end_s,
-    cluster); voiceprint: unit (256,).  Without a voiceprint the agent is the cluster of the
+    cluster); voiceprint: unit (256,); greeter: turns -> (cluster, phrase) of the one voice
+    that greets (analyzer.greeting), or None.  Failing both, the agent is the cluster of the
     first turn lasting ``min_turn_s`` (a shorter first burst may be a mislabelled "hello")."""
     if voiceprint is not None:
         sims = centroids @ voiceprint
         agent = int(np.argmax(sims))
         return agent, {"method": "enrolment", "score": round(float(sims[agent] - sims[1 - agent]), 3),
                        "similarity": [round(float(s), 3) for s in sims]}
+    greeting = greeter(turns) if greeter is not None else None
+    if greeting is not None:
+        return int(greeting[0]), {"method": "greeting", "score": None, "phrase": greeting[1]}
     long_turns = [t for t in turns if t[1] - t[0] >= min_turn_s] or turns
     agent = int(long_turns[0][2]) if long_turns else 0
     others = [t[0] for t in turns if t[2] != agent]
@@ -183,8 +188,10 @@ def choose_agent(centroids: np.ndarray, turns: list[tuple[float, float, int]], v
                    "why": "an inbound call is answered by the agent: the voice of the first turn of 1 s or more is taken as the agent's"}
 
 
-def diarize(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: DiarizeOptions = DiarizeOptions(), voiceprint: Optional[np.ndarray] = None) -> Diarization:
-    """Speaker turns of a mono recording (16 kHz float32 (n,)) with the agent named."""
+def diarize(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: DiarizeOptions = DiarizeOptions(),
+            voiceprint: Optional[np.ndarray] = None, greeter: Optional[Callable] = None) -> Diarization:
+    """Speaker turns of a mono recording (16 kHz float32 (n,)) with the agent named (by the
+    voiceprint, else the greeter, else the first speaker: ``choose_agent``)."""
     found = speech_windows(samples, vad_session, encoder, options.windows)
     weights = np.array([(b - a) / SAMPLE_RATE for a, b in found.windows])
     labels_w, cents = cluster_two(found.embeddings, weights, options.prune)
@@ -204,7 +211,7 @@ def diarize(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: 
         turns = turns_from_labels(labels, {0: "agent"}, options.windows.split_gap_s)
         return Diarization(1, turns, {"method": "single_speaker", "score": None}, similarity, separation)
     bridge = options.windows.split_gap_s
-    agent, selection = choose_agent(cents, turns_from_labels(labels, {0: 0, 1: 1}, bridge), voiceprint)
+    agent, selection = choose_agent(cents, turns_from_labels(labels, {0: 0, 1: 1}, bridge), voiceprint, greeter)
     names = {agent: "agent", 1 - agent: "other"}
     return Diarization(2, turns_from_labels(labels, names, bridge), selection, similarity, separation)
 

@@ -71,7 +71,8 @@ def test_two_speakers_are_reported(reports, customer_db):
     assert any(w.startswith("two speakers detected; measuring the agent") for w in report["warnings"]), report["warnings"]
     speakers = {t["speaker"] for t in report["speaker_turns"]}
     assert speakers == {"agent", "other"}
-    assert report["agent_selection"]["method"] == "first_speaker"
+    assert report["agent_selection"]["method"] == "greeting"  # "Thank you for calling ..."
+    assert report["agent_selection"]["phrase"] == "thank you for calling"
     assert report["agent_selection"]["speakers"] == 2
     assert report["speaker_turns"][0]["speaker"] == "agent"
     assert all(t["end"] > t["start"] for t in report["speaker_turns"])
@@ -96,9 +97,19 @@ def test_enrolment_names_the_agent_when_the_customer_speaks_first(analyzer):
     texts = _texts(enrolled)
     assert any("charged twice" in t for t in texts) and not any("wrong account" in t for t in texts), texts
     assert any("enrolled voice" in w for w in enrolled["warnings"])
-    guessed = analyzer.analyze_samples(mono, {"path": "mix"})  # without it, the first voice is taken
-    assert guessed["agent_selection"]["method"] == "first_speaker"
-    assert guessed["speaker_turns"][0]["speaker"] == "agent" and guessed["speaker_turns"][0]["start"] < 1.5
+    guessed = analyzer.analyze_samples(mono, {"path": "mix"})  # without it, the voice that greets
+    assert guessed["agent_selection"]["method"] == "greeting"
+    assert guessed["speaker_turns"][0]["speaker"] == "other"  # the customer's "Hello?" came first
+    texts = _texts(guessed)
+    assert any("charged twice" in t for t in texts) and not any("wrong account" in t for t in texts), texts
+
+
+def test_greeting_phrases():
+    from analyzer.greeting import greeting_in
+
+    assert greeting_in("Thank you for calling Brightline, how can I help?") == "thank you for calling"
+    assert greeting_in("Hi, how may I help you today?") == "how may i help"
+    assert greeting_in("Hello? Is this the billing team? My name is Morgan.") is None
 
 
 def test_agent_voice_option(tmp_path, call, capsys):
