@@ -7,14 +7,16 @@ laughter model, phrase lists) and builds a fresh ``Pipeline`` (fresh baseline) p
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional, Union
 
 import numpy as np
 
 from .audio import SAMPLE_RATE, DecodedAudio, load_audio
+from .diarize import Diarization, DiarizeOptions, diarize, mute_spans
 from .events import StatusEvent
+from .greeting import make_greeter
 from .pipeline import Pipeline, PipelineOptions, run_to_end
 from .report import build_report
 from .timeline import PitchContour, build_timeline
@@ -22,6 +24,7 @@ from .transcribe import Transcriber, TranscriberOptions
 from .vad import load_silero_session
 
 SILENCE_RMS = 1e-4  # below -80 dBFS: nothing to analyse
+HINT_SEPARATION = 1.0  # one voice found, yet this separated: say --speakers 2 exists (the real telephone call: 1.05)
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,10 @@ class AnalyzeOptions:
     """channel: agent's channel (auto, left, right, mix, index); all_speech: add whole-call
     measures to the report; include_words: add the word list to the report; timeline: add
     the ``timeline`` block (speech, per-utterance rate, pitch contour: analyzer.timeline)
-    that the HTML report draws."""
+    that the HTML report draws;
+    speakers: on mono (or mixed-down) audio, "auto" finds one or two voices, "1" takes all
+    speech as the agent's, "2" always separates two; agent_voice: a recording of the agent
+    alone (enrolment) that names which voice is the agent."""
 
     channel: Union[str, int] = "auto"
     transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
@@ -37,6 +43,9 @@ class AnalyzeOptions:
     all_speech: bool = False
     include_words: bool = True
     timeline: bool = False
+    speakers: str = "auto"
+    agent_voice: Optional[Path] = None
+    diarize: DiarizeOptions = field(default_factory=DiarizeOptions)
 
 
 def load_laughter_detector(enabled: bool) -> tuple[Optional[object], Optional[str]]:
@@ -75,7 +84,32 @@ class Analyzer:
         self.laughter_detector, laugh_warning = load_laughter_detector(options.pipeline.laughter)
         self.wording_judge, wording_warning = load_wording_judge(options.pipeline)
         self.warnings = [w for w in (laugh_warning, wording_warning) if w]
+        self._speaker_encoder = None
+        self.voiceprint = self.enrol(load_audio(options.agent_voice).samples) if options.agent_voice else None
         self.load_s = time.perf_counter() - tic
+
+    @property
+    def speaker_encoder(self):
+        """The voice-embedding model, loaded on first use (only mono calls need it)."""
+        if self._speaker_encoder is None:
+            from .speakers import SpeakerEncoder
+
+            self._speaker_encoder = SpeakerEncoder(window_s=self.options.diarize.windows.window_s)
+        return self._speaker_encoder
+
+    def enrol(self, samples: np.ndarray) -> np.ndarray:
+        """The agent's voiceprint (unit (256,)) from 16 kHz audio of the agent alone."""
+        return self.speaker_encoder.voiceprint(samples, self.vad_session, self.options.diarize.windows)
+
+    def separate(self, audio: DecodedAudio, speakers: Optional[str] = None, voiceprint: Optional[np.ndarray] = None) -> Optional[Diarization]:
+        """Speaker turns of a mono or mixed-down recording (None when a channel was chosen
+        or ``speakers`` is "1")."""
+        speakers = speakers or self.options.speakers
+        if audio.channel not in ("mono", "mix") or speakers == "1" or len(audio.samples) == 0:
+            return None
+        options = replace(self.options.diarize, speakers=speakers)
+        voiceprint = voiceprint if voiceprint is not None else self.voiceprint
+        return diarize(audio.samples, self.vad_session, self.speaker_encoder, options, voiceprint, make_greeter(audio.samples, self.transcriber))
 
     def new_pipeline(self, clock=None, options: Optional[PipelineOptions] = None) -> Pipeline:
         """A fresh pipeline (fresh baseline) over the loaded models."""
@@ -96,19 +130,27 @@ class Analyzer:
         path: Union[str, Path],
         on_progress: Optional[Callable[[float, float], None]] = None,
         channel: Optional[Union[str, int]] = None,
+        speakers: Optional[str] = None,
+        voice: Optional[np.ndarray] = None,
     ) -> dict:
-        """Report of one recording; ``channel`` overrides the options' channel."""
+        """Report of one recording; ``channel`` and ``speakers`` override the options';
+        ``voice``: 16 kHz audio of the agent alone (enrolment) for this call."""
         tic = time.perf_counter()
         audio = load_audio(path, self.options.channel if channel is None else channel)
         decode_s = time.perf_counter() - tic
         source = {"path": str(path), "sample_rate": audio.source_rate, "channels": audio.source_channels, "channel": audio.channel}
-        return self.analyze_samples(audio, source, decode_s, on_progress)
+        return self.analyze_samples(audio, source, decode_s, on_progress, speakers=speakers, voice=voice)
 
-    def analyze_samples(self, audio: DecodedAudio, source: dict, decode_s: float = 0.0, on_progress=None) -> dict:
+    def analyze_samples(self, audio: DecodedAudio, source: dict, decode_s: float = 0.0, on_progress=None, speakers: Optional[str] = None, voice: Optional[np.ndarray] = None) -> dict:
+        tic = time.perf_counter()
+        separation = self.separate(audio, speakers, self.enrol(voice) if voice is not None else None)
+        diarize_s = time.perf_counter() - tic
+        samples = audio.samples
+        if separation is not None and separation.speakers == 2:  # only the agent's voice goes on
+            samples = mute_spans(samples, separation.other_spans())
         pipeline = self.new_pipeline()
         contour = PitchContour() if self.options.timeline else None
         pipeline.on_pitch = contour
-        samples = audio.samples
         duration = audio.duration_s
         progress = (lambda done: on_progress(done, duration)) if on_progress else None
         tic = time.perf_counter()
@@ -122,7 +164,13 @@ class Analyzer:
             events.append(StatusEvent("warning", "no speech detected"))
         elif not any(e.type == "judged_apology" for e in events):
             events.append(StatusEvent("warning", "no apology found"))
-        stages = {"decode": decode_s, **pipeline.timings}
+        if separation is not None and separation.speakers == 2:
+            how = {"enrolment": "by the enrolled voice", "greeting": "as the voice that greets", "first_speaker": "as the first speaker"}[separation.agent_selection["method"]]
+            events.insert(0, StatusEvent("warning", f"two speakers detected; measuring the agent (chosen {how})"))
+        elif separation is not None and (separation.separation or 0.0) >= HINT_SEPARATION:
+            events.insert(0, StatusEvent("warning", f"measured as one voice, but the voices differ somewhat (separation {separation.separation:.1f}, two voices from {self.options.diarize.min_separation}); if both parties are on this recording, --speakers 2 separates them"))
+        stages = {"decode": decode_s, "diarize": diarize_s, **pipeline.timings}
+        wall += diarize_s
         timings = {
             "wall_s": wall + decode_s,
             "model_load_s": self.load_s,
@@ -132,7 +180,7 @@ class Analyzer:
         profile = asdict(pipeline.profile.snapshot()) if self.options.all_speech else None
         baseline = pipeline.baseline.snapshot()
         timeline = build_timeline(events, contour, baseline, pipeline.options.thresholds) if contour is not None else None
-        return build_report(
+        report = build_report(
             events,
             duration,
             source=source,
@@ -143,6 +191,17 @@ class Analyzer:
             include_words=self.options.include_words,
             timeline=timeline,
         )
+        report.update(speaker_fields(separation, audio.channel))
+        return report
+
+
+def speaker_fields(separation: Optional[Diarization], channel: str) -> dict:
+    """The report's ``speaker_turns`` and ``agent_selection``: how the agent's speech was
+    told apart (a chosen channel needs no diarization)."""
+    if separation is not None:
+        return separation.report_fields()
+    method = "channel" if channel not in ("mono", "mix") else "off"
+    return {"speaker_turns": [], "agent_selection": {"method": method, "score": None, "speakers": None}}
 
 
 def sample_call_path() -> Path:

@@ -19,6 +19,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from .apology import ApologyFinder, FinderOptions
+from .bleed import BleedGate, BleedOptions
 from .audio import SAMPLE_RATE
 from .config import Thresholds
 from .events import (
@@ -60,6 +61,7 @@ class PipelineOptions:
     laughter: bool = True
     wording: bool = True
     wording_options: Optional[object] = None
+    bleed_gate: Optional[BleedOptions] = None  # live: drop far-end bleed (analyzer.bleed)
 
 
 @dataclass
@@ -123,6 +125,7 @@ class Pipeline:
 
             self.laughter = LaughterTracker(laughter_detector)
         self.wording = wording_judge if options.wording else None
+        self.bleed_gate = BleedGate(options.bleed_gate) if options.bleed_gate is not None else None
         self.timings = {"vad": 0.0, "asr": 0.0, "pitch": 0.0, "laughter": 0.0, "wording": 0.0, "rest": 0.0}
         # Called with each utterance's octave-aligned PitchTrack (the report's timeline).
         self.on_pitch: Optional[Callable[[PitchTrack], None]] = None
@@ -194,6 +197,8 @@ class Pipeline:
             self.skipped_utterances += len(utterances)
             self.skipped_speech_s += sum(u.end - u.start for u in utterances)
             utterances = []
+        if self.bleed_gate is not None:
+            utterances = [u for u in utterances if self.bleed_gate.keep(u.samples)]
         pack_s = self.options.asr_pack_s
         for utt in utterances + ([None] if flush else []):
             queued = sum(u.end - u.start + 0.3 for u in self._asr_queue)

@@ -3,7 +3,7 @@
 A thin wrapper over the package's bench code (analyzer/bench/speed.py, the same timing as
 `sincerity bench`'s post-call section): models loaded once (timed apart), a warm-up, then
 every file analysed ``--repeats`` times; RTF = compute seconds / audio seconds per stage
-(decode, VAD, ASR, pitch, laughter, wording, rest) and in total, min and median over the
+(decode, diarize, VAD, ASR, pitch, laughter, wording, rest) and in total, min and median over the
 repeats.  Ratios are what we quote; absolute times on shared machines are noise.
 
 Run: python benchmarks/bench_analyze.py [FILES...] [--repeats N]   (default: the bundled

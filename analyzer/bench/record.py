@@ -44,9 +44,11 @@ import json
 import time
 from pathlib import Path
 
+from .speed import STAGES as POST_CALL_STAGES
+
 SCHEMA = "sincerity.bench/1"
 SECTIONS = ("machine", "post_call", "batch", "live", "accuracy", "peers")
-STAGES = ("decode", "vad", "asr", "pitch", "laughter", "wording", "rest", "total")
+STAGES = (*POST_CALL_STAGES, "total")
 
 
 class RecordError(Exception):

@@ -19,7 +19,7 @@ import sys
 import time
 from typing import Callable, Optional
 
-STAGES = ("decode", "vad", "asr", "pitch", "laughter", "wording", "rest")
+STAGES = ("decode", "diarize", "vad", "asr", "pitch", "laughter", "wording", "rest")
 
 
 def peak_rss_mb() -> float:

@@ -17,6 +17,9 @@ def add_analyze_command(sub) -> None:
     a.add_argument("--sample", action="store_true", help="analyse the bundled sample call")
     a.add_argument("--json", type=Path, metavar="OUT", help="write the JSON report (a folder when several inputs)")
     a.add_argument("--channel", default="auto", help="agent's channel: auto (mono, or mix of stereo), left, right, mix, or an index")
+    a.add_argument("--speakers", default="auto", choices=["auto", "1", "2"], help="voices on a mono (or mixed-down) call: auto finds one or two and measures only the agent; 1: all speech is the agent's")
+    a.add_argument("--no-diarize", action="store_true", help="same as --speakers 1")
+    a.add_argument("--agent-voice", type=Path, metavar="WAV", help="a few seconds of the agent alone: names the agent's voice on a two-speaker call")
     a.add_argument("--all-speech", action="store_true", help="also report whole-call rate and pitch")
     a.add_argument("--no-words", action="store_true", help="leave the word list out of the JSON report")
     a.add_argument("--quiet", action="store_true", help="no table on stdout, no progress")
@@ -63,6 +66,8 @@ def cmd_analyze(args) -> int:
             pipeline=pipeline_options(args, asr_pack_s=24.0),
             all_speech=args.all_speech,
             include_words=not args.no_words,
+            speakers="1" if args.no_diarize else args.speakers,
+            agent_voice=args.agent_voice,
         )
     except (ConfigError, FileNotFoundError) as exc:
         error(str(exc))
@@ -83,6 +88,9 @@ def cmd_analyze(args) -> int:
         analyzer = Analyzer(options)
     except (ConfigError, ModelError, FileNotFoundError) as exc:
         error(str(exc))
+        return EXIT_USAGE
+    except AudioError as exc:
+        error(f"--agent-voice: {exc}")
         return EXIT_USAGE
     failures = 0
     batch = []

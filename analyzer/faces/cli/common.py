@@ -78,10 +78,15 @@ def add_capture_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--save", type=Path, metavar="WAV", help="also record the analysed audio (16 kHz WAV); off by default")
     parser.add_argument("--duration", type=float, metavar="S", help="stop after S seconds of audio")
     parser.add_argument("--max-behind", type=float, default=MAX_BEHIND_S, metavar="S", help=f"backlog that triggers catch-up (default {MAX_BEHIND_S:g} s)")
+    parser.add_argument("--no-bleed-gate", action="store_true", help="keep utterances far quieter than the agent (by default dropped as the caller's voice leaking into the headset)")
 
 
 def live_analyzer(args):
     """The Analyzer for a live face (raises ConfigError, ModelError, FileNotFoundError)."""
-    from ...analyze import AnalyzeOptions, Analyzer
+    from dataclasses import replace
 
-    return Analyzer(AnalyzeOptions(channel=args.channel, transcriber=transcriber_options(args), pipeline=pipeline_options(args, asr_pack_s=0.0)))
+    from ...analyze import AnalyzeOptions, Analyzer
+    from ...bleed import BleedOptions
+
+    pipeline = replace(pipeline_options(args, asr_pack_s=0.0), bleed_gate=None if args.no_bleed_gate else BleedOptions())
+    return Analyzer(AnalyzeOptions(channel=args.channel, transcriber=transcriber_options(args), pipeline=pipeline))

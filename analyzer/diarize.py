@@ -1,0 +1,235 @@
+"""Mono recordings of both parties: who speaks when, which voice is the agent, and the
+agent-only audio the pipeline then analyses.
+
+    speech windows' voice embeddings (analyzer.speakers) -> two clusters (spectral split of
+    the pruned cosine affinity, refined by spherical 2-means; numpy only) -> one or two
+    speakers (the clusters' centroids must differ enough and the smaller must hold enough
+    speech) -> a label per 32 ms speech frame (vote of the windows covering it) -> turns ->
+    the agent: the cluster nearest an enrolled voiceprint (``--agent-voice``), else the one
+    voice whose first turn is a call-centre greeting (analyzer.greeting), else whoever
+    speaks first (an inbound call is answered by the agent) -> the other party's turns are
+    muted (10 ms fades) so no customer word reaches the baseline, the apology finder or the
+    measures; times stay those of the recording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from .audio import SAMPLE_RATE
+from .speakers import SpeakerEncoder, SpeechWindows, WindowOptions, speech_windows
+from .vad import FRAME, FRAME_S
+
+FADE_S = 0.01
+
+
+@dataclass(frozen=True)
+class DiarizeOptions:
+    """speakers: "auto" (decide 1 or 2), "1" (no diarization) or "2" (always two).
+    max_centroid_similarity: two clusters closer than this (cosine) are one voice.
+    min_separation: ... and so are two whose windows' similarities within a cluster exceed
+    those across clusters by less than this (d': difference of means / pooled spread).
+    Tuned on the tuning half of bench_diarize: two voices 2.1-5.5, one voice -0.2-1.7.
+    min_share: the smaller cluster must hold at least this share of the speech time.
+    min_other_s: ... and at least this many seconds.
+    prune: affinity rows keep this share of their strongest links (spectral split)."""
+
+    speakers: str = "auto"
+    max_centroid_similarity: float = 0.85
+    min_separation: float = 1.9
+    min_share: float = 0.08
+    min_other_s: float = 2.0
+    prune: float = 0.3
+    windows: WindowOptions = field(default_factory=WindowOptions)
+
+
+@dataclass(frozen=True)
+class Diarization:
+    """speakers: 1 or 2 voices found; turns: (start_s, end_s, "agent" | "other");
+    agent_selection: {method, score, ...}; centroid_similarity: cosine of the two clusters'
+    centroids and separation: their d' (None for fewer than 3 windows)."""
+
+    speakers: int
+    turns: list[tuple[float, float, str]]
+    agent_selection: dict
+    centroid_similarity: Optional[float] = None
+    separation: Optional[float] = None
+
+    def report_fields(self) -> dict:
+        """The report's ``speaker_turns`` and ``agent_selection``."""
+        turns = [{"start": round(a, 3), "end": round(b, 3), "speaker": s} for a, b, s in self.turns]
+        rounded = lambda x: None if x is None else round(x, 3)  # noqa: E731
+        selection = dict(self.agent_selection, speakers=self.speakers, voice_similarity=rounded(self.centroid_similarity), separation=rounded(self.separation))
+        return {"speaker_turns": turns, "agent_selection": selection}
+
+    def other_spans(self) -> list[tuple[float, float]]:
+        return [(a, b) for a, b, s in self.turns if s == "other"]
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-9)
+
+
+def spectral_split(emb: np.ndarray, prune: float = 0.3) -> np.ndarray:
+    """Two groups of unit embeddings (n, d) -> labels 0/1 (n,): the sign of the Fiedler
+    vector of the row-pruned, symmetrised cosine affinity (as in d-vector diarization)."""
+    n = len(emb)
+    aff = np.clip(emb @ emb.T, 0.0, 1.0)
+    keep = max(2, int(np.ceil(prune * n)))
+    thresh = -np.sort(-aff, axis=1)[:, keep - 1 : keep]
+    aff = np.where(aff >= thresh, aff, 0.0)
+    aff = 0.5 * (aff + aff.T)
+    deg = aff.sum(axis=1)
+    d = 1.0 / np.sqrt(np.maximum(deg, 1e-9))
+    lap = np.eye(n) - d[:, None] * aff * d[None, :]
+    _, vecs = np.linalg.eigh(lap)
+    fiedler = vecs[:, 1] * d
+    labels = fiedler > 0
+    if labels.all() or not labels.any():  # degenerate graph: split at the median
+        labels = fiedler > np.median(fiedler)
+    return labels.astype(int)
+
+
+def refine_two_means(emb: np.ndarray, labels: np.ndarray, weights: np.ndarray, iterations: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """Spherical 2-means from ``labels``; returns (labels (n,), unit centroids (2, d))."""
+    labels = labels.copy()
+    for _ in range(iterations):
+        cents = []
+        for k in (0, 1):
+            members = labels == k
+            if not members.any():  # a collapsed cluster restarts at the worst-fitting window
+                members = np.arange(len(emb)) == int(np.argmin(emb @ _unit(emb.mean(0))))
+            cents.append((emb[members] * weights[members, None]).sum(0))
+        cents = _unit(np.stack(cents))
+        new = np.argmax(emb @ cents.T, axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return labels, cents
+
+
+def cluster_two(emb: np.ndarray, weights: np.ndarray, prune: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+    """Labels (n,) and unit centroids (2, d) of two voices; fewer than 3 windows: one."""
+    if len(emb) < 3:
+        cents = np.repeat(_unit(emb.mean(0))[None], 2, axis=0) if len(emb) else np.zeros((2, emb.shape[1]), np.float32)
+        return np.zeros(len(emb), int), cents
+    return refine_two_means(emb, spectral_split(emb, prune), weights)
+
+
+def separation_dprime(emb: np.ndarray, labels: np.ndarray) -> Optional[float]:
+    """How much more alike windows are within a cluster than across: (mean within-cluster
+    cosine - mean across) / pooled standard deviation; None without both kinds of pairs."""
+    iu = np.triu_indices(len(emb), 1)
+    sims, same = (emb @ emb.T)[iu], (labels[:, None] == labels[None, :])[iu]
+    if same.all() or not same.any():
+        return None
+    spread = np.sqrt(0.5 * (sims[same].var() + sims[~same].var()))
+    return float((sims[same].mean() - sims[~same].mean()) / max(spread, 1e-9))
+
+
+def frame_labels(found: SpeechWindows, window_scores: np.ndarray) -> np.ndarray:
+    """Per 32 ms frame: 1 (second cluster), 0 (first), -1 (no speech).  Each speech frame
+    takes the mean score (> 0: cluster 1) of the windows covering it; speech frames no
+    window covers take the nearest covered frame's label."""
+    n = len(found.speech)
+    total, count = np.zeros(n), np.zeros(n)
+    for (a, b), s in zip(found.windows, window_scores):
+        fa, fb = a // FRAME, min(n, -(-b // FRAME))
+        total[fa:fb] += s
+        count[fa:fb] += 1
+    labels = np.full(n, -1)
+    covered = (count > 0) & found.speech
+    labels[covered] = (total[covered] / count[covered] > 0).astype(int)
+    loose = np.flatnonzero(found.speech & ~covered)
+    have = np.flatnonzero(covered)
+    if len(loose) and len(have):
+        pos = np.clip(np.searchsorted(have, loose), 1, len(have) - 1) if len(have) > 1 else np.zeros(len(loose), int)
+        left, right = have[np.maximum(pos - 1, 0)], have[pos]
+        nearest = np.where(np.abs(loose - left) <= np.abs(right - loose), left, right)
+        labels[loose] = labels[nearest]
+    return labels
+
+
+def turns_from_labels(labels: np.ndarray, names: dict, bridge_s: float) -> list[tuple]:
+    """Runs of one label over speech frames (silences under ``bridge_s`` inside a run are
+    bridged) -> (start_s, end_s, name)."""
+    turns: list[list] = []
+    bridge = bridge_s / FRAME_S
+    for i in np.flatnonzero(labels >= 0):
+        name = names[int(labels[i])]
+        if turns and turns[-1][2] == name and i - turns[-1][1] <= bridge:
+            turns[-1][1] = i + 1
+        else:
+            turns.append([int(i), int(i) + 1, name])
+    return [(float(a * FRAME_S), float(b * FRAME_S), s) for a, b, s in turns]
+
+
+def choose_agent(centroids: np.ndarray, turns: list[tuple[float, float, int]], voiceprint: Optional[np.ndarray], greeter: Optional[Callable] = None, min_turn_s: float = 1.0) -> tuple[int, dict]:
+    """Which cluster (0/1) is the agent, and how that was decided.  turns: (start_s, end_s,
+    cluster); voiceprint: unit (256,); greeter: turns -> (cluster, phrase) of the one voice
+    that greets (analyzer.greeting), or None.  Failing both, the agent is the cluster of the
+    first turn lasting ``min_turn_s`` (a shorter first burst may be a mislabelled "hello")."""
+    if voiceprint is not None:
+        sims = centroids @ voiceprint
+        agent = int(np.argmax(sims))
+        return agent, {"method": "enrolment", "score": round(float(sims[agent] - sims[1 - agent]), 3),
+                       "similarity": [round(float(s), 3) for s in sims]}
+    greeting = greeter(turns) if greeter is not None else None
+    if greeting is not None:
+        return int(greeting[0]), {"method": "greeting", "score": None, "phrase": greeting[1]}
+    long_turns = [t for t in turns if t[1] - t[0] >= min_turn_s] or turns
+    agent = int(long_turns[0][2]) if long_turns else 0
+    others = [t[0] for t in turns if t[2] != agent]
+    lead_s = (min(others) if others else long_turns[0][1]) - long_turns[0][0] if long_turns else 0.0
+    return agent, {"method": "first_speaker", "score": round(float(lead_s), 2),
+                   "why": "an inbound call is answered by the agent: the voice of the first turn of 1 s or more is taken as the agent's"}
+
+
+def diarize(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: DiarizeOptions = DiarizeOptions(),
+            voiceprint: Optional[np.ndarray] = None, greeter: Optional[Callable] = None) -> Diarization:
+    """Speaker turns of a mono recording (16 kHz float32 (n,)) with the agent named (by the
+    voiceprint, else the greeter, else the first speaker: ``choose_agent``)."""
+    found = speech_windows(samples, vad_session, encoder, options.windows)
+    weights = np.array([(b - a) / SAMPLE_RATE for a, b in found.windows])
+    labels_w, cents = cluster_two(found.embeddings, weights, options.prune)
+    similarity = float(cents[0] @ cents[1]) if len(found.windows) >= 3 else None
+    separation = separation_dprime(found.embeddings, labels_w) if len(found.windows) >= 3 else None
+    scores = found.embeddings @ cents[1] - found.embeddings @ cents[0]  # > 0: nearer the second voice
+    labels = frame_labels(found, scores)
+    share = [float(np.sum(labels == k)) * FRAME_S for k in (0, 1)]
+    speech_s = max(sum(share), 1e-9)
+    two = options.speakers == "2" or (
+        options.speakers == "auto" and similarity is not None and similarity < options.max_centroid_similarity
+        and separation is not None and separation >= options.min_separation
+        and min(share) >= max(options.min_other_s, options.min_share * speech_s)
+    )
+    if not two:
+        labels = np.where(labels >= 0, 0, -1)
+        turns = turns_from_labels(labels, {0: "agent"}, options.windows.split_gap_s)
+        return Diarization(1, turns, {"method": "single_speaker", "score": None}, similarity, separation)
+    bridge = options.windows.split_gap_s
+    agent, selection = choose_agent(cents, turns_from_labels(labels, {0: 0, 1: 1}, bridge), voiceprint, greeter)
+    names = {agent: "agent", 1 - agent: "other"}
+    return Diarization(2, turns_from_labels(labels, names, bridge), selection, similarity, separation)
+
+
+def mute_spans(samples: np.ndarray, spans: list[tuple[float, float]], fade_s: float = FADE_S) -> np.ndarray:
+    """A copy of ``samples`` (16 kHz) silent inside ``spans`` (s), with short linear fades
+    at the edges so no click reaches the VAD."""
+    out = np.array(samples, dtype=np.float32, copy=True)
+    gain = np.ones(len(out), np.float32)
+    fade = max(1, int(fade_s * SAMPLE_RATE))
+    ramp = np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    for a, b in spans:
+        i, j = max(0, int(a * SAMPLE_RATE)), min(len(out), int(np.ceil(b * SAMPLE_RATE)))
+        if j <= i:
+            continue
+        gain[i:j] = 0.0
+        lo = max(0, i - fade)
+        gain[lo:i] = np.minimum(gain[lo:i], ramp[fade - (i - lo) :])
+        hi = min(len(out), j + fade)
+        gain[j:hi] = np.minimum(gain[j:hi], ramp[::-1][: hi - j])
+    return out * gain

@@ -1,0 +1,223 @@
+"""Voice embeddings of speech windows: where the speech is, and who it sounds like.
+
+    16 kHz audio -> Silero speech probability per 32 ms frame -> speech regions (split at
+    pauses >= ``split_gap_s``) -> windows of <= 1.5 s every 0.75 s inside each region ->
+    per window: level normalised to -30 dBFS, 40 power-mel bands (25 ms / 10 ms) ->
+    GE2E speaker encoder (``models/speaker_encoder.onnx``) -> unit 256-value embedding.
+
+The encoder is Resemblyzer's pretrained GE2E network (Apache-2.0, shipped inside the PyPI
+wheel ``Resemblyzer`` 0.1.4, converted to ONNX by ``models/convert_speaker_encoder.py``);
+it runs with onnxruntime, one thread, no torch.  Windows never cross a pause, so a turn
+change at a pause does not blur two voices into one embedding; regions shorter than a
+window are tiled to the window length (the network's final state needs ~1 s of input).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from .audio import SAMPLE_RATE
+from .vad import FRAME, FRAME_S, initial_state, speech_probabilities
+
+ENCODER_FILE = "speaker_encoder.onnx"
+ENCODER_SHA256 = "56c7599a9570e27ce5887240adf62371ff00a861f0437c4f78df846649a13e38"
+MEL_HOP = 160  # 10 ms
+MEL_FFT = 400  # 25 ms
+MEL_BANDS = 40
+TARGET_DBFS = -30.0
+
+
+@dataclass(frozen=True)
+class WindowOptions:
+    """Where embeddings are taken (seconds).  speech_threshold: Silero probability of a
+    speech frame; split_gap_s: a pause this long ends a region; min_region_s: shorter
+    bursts get no embedding of their own (they take their neighbours' label)."""
+
+    speech_threshold: float = 0.5
+    split_gap_s: float = 0.25
+    min_region_s: float = 0.3
+    window_s: float = 1.5
+    hop_s: float = 0.75
+
+
+@dataclass(frozen=True)
+class SpeechWindows:
+    """speech: bool per 32 ms frame (n_frames,); regions: (start_frame, end_frame) pairs;
+    windows: (start_sample, end_sample) per embedding (n,); region_of: region index of each
+    window (n,); embeddings: float32 (n, 256), unit length."""
+
+    speech: np.ndarray
+    regions: list[tuple[int, int]]
+    windows: list[tuple[int, int]]
+    region_of: np.ndarray
+    embeddings: np.ndarray
+
+
+def _hz_to_mel(f: np.ndarray) -> np.ndarray:
+    """Slaney mel scale (librosa's default): linear below 1 kHz, logarithmic above."""
+    f = np.asarray(f, dtype=np.float64)
+    log_part = 15.0 + np.log(np.maximum(f, 1e-9) / 1000.0) / (np.log(6.4) / 27.0)
+    return np.where(f >= 1000.0, log_part, f / (200.0 / 3))
+
+
+def _mel_to_hz(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float64)
+    return np.where(m >= 15.0, 1000.0 * np.exp((np.log(6.4) / 27.0) * (m - 15.0)), m * (200.0 / 3))
+
+
+@lru_cache(maxsize=1)
+def _mel_basis() -> np.ndarray:
+    """librosa.filters.mel(sr=16000, n_fft=400, n_mels=40) (Slaney-normalised triangles),
+    in numpy: float32 (40, 201)."""
+    fft_hz = np.linspace(0, SAMPLE_RATE / 2, 1 + MEL_FFT // 2)
+    mel_hz = _mel_to_hz(np.linspace(_hz_to_mel(0.0), _hz_to_mel(SAMPLE_RATE / 2), MEL_BANDS + 2))
+    gaps = np.diff(mel_hz)
+    ramps = mel_hz[:, None] - fft_hz[None, :]
+    lower = -ramps[:-2] / gaps[:-1, None]
+    upper = ramps[2:] / gaps[1:, None]
+    weights = np.maximum(0.0, np.minimum(lower, upper)) * (2.0 / (mel_hz[2:] - mel_hz[:-2]))[:, None]
+    return weights.astype(np.float32)
+
+
+def mel_frames(samples: np.ndarray) -> np.ndarray:
+    """Power (not log) mel spectrogram the encoder was trained on, as librosa's
+    ``melspectrogram`` computes it (centred frames, zero padding, periodic Hann) but in
+    plain numpy (importing librosa alone costs ~2.4 s here): float32 (frames, 40)."""
+    x = np.pad(np.asarray(samples, dtype=np.float32), MEL_FFT // 2)
+    n = 1 + (len(x) - MEL_FFT) // MEL_HOP
+    frames = np.lib.stride_tricks.sliding_window_view(x, MEL_FFT)[::MEL_HOP][:n]
+    window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(MEL_FFT) / MEL_FFT)).astype(np.float32)
+    power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2
+    return (power.astype(np.float32) @ _mel_basis().T).astype(np.float32)
+
+
+def level_normalised(samples: np.ndarray, target_dbfs: float = TARGET_DBFS) -> np.ndarray:
+    """``samples`` scaled to an RMS of ``target_dbfs``, so a quiet and a loud party give alike
+    embeddings (the encoder was trained on audio normalised this way)."""
+    rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0
+    if rms < 1e-6:
+        return samples
+    return (samples * (10 ** (target_dbfs / 20) / rms)).astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def _encoder_session(path: str):
+    import onnxruntime
+
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    if digest != ENCODER_SHA256:
+        raise RuntimeError(f"{path}: sha256 {digest[:12]}... is not the shipped speaker encoder's")
+    opts = onnxruntime.SessionOptions()
+    opts.intra_op_num_threads = 1
+    opts.inter_op_num_threads = 1
+    opts.log_severity_level = 4
+    return onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"], sess_options=opts)
+
+
+def encoder_path() -> Path:
+    """The ONNX file beside this source tree (a checkout), else the installed models."""
+    local = Path(__file__).resolve().parents[1] / "models" / ENCODER_FILE
+    if local.is_file():
+        return local
+    import sincerity_models
+
+    return Path(sincerity_models.MODELS_DIR) / ENCODER_FILE
+
+
+class SpeakerEncoder:
+    """GE2E voice embeddings (ONNX, sha256-checked).  ``embed`` takes clips of 16 kHz
+    audio, returns float32 (n, 256) unit vectors."""
+
+    def __init__(self, path: Optional[Path] = None, window_s: float = 1.5):
+        self.session = _encoder_session(str(path or encoder_path()))
+        self.window = int(round(window_s * SAMPLE_RATE))
+
+    def _fit(self, clip: np.ndarray) -> np.ndarray:
+        """Tile or cut a clip to exactly one window, level-normalised."""
+        clip = np.asarray(clip, dtype=np.float32)
+        if len(clip) == 0:
+            clip = np.zeros(self.window, np.float32)
+        if len(clip) < self.window:
+            clip = np.tile(clip, -(-self.window // len(clip)))
+        return level_normalised(clip[: self.window])
+
+    def embed(self, clips: list[np.ndarray], batch: int = 32) -> np.ndarray:
+        if not clips:
+            return np.zeros((0, 256), np.float32)
+        out = []
+        for i in range(0, len(clips), batch):
+            mels = np.stack([mel_frames(self._fit(c)) for c in clips[i : i + batch]])
+            out.append(self.session.run(None, {"mels": mels})[0])
+        emb = np.concatenate(out).astype(np.float32)
+        return emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
+
+    def voiceprint(self, samples: np.ndarray, vad_session, options: WindowOptions = WindowOptions()) -> np.ndarray:
+        """One unit embedding of a speaker from a few seconds of them alone (enrolment):
+        the mean of the embeddings of its speech windows.  float32 (256,)."""
+        found = speech_windows(samples, vad_session, self, options)
+        emb = found.embeddings if len(found.embeddings) else self.embed([samples])
+        mean = emb.mean(axis=0)
+        return (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
+
+
+def speech_frames(samples: np.ndarray, vad_session, threshold: float = 0.5) -> np.ndarray:
+    """Silero speech decision per 32 ms frame of the whole clip: bool (ceil(n / 512),)."""
+    n = -(-len(samples) // FRAME)
+    if n == 0:
+        return np.zeros(0, bool)
+    x = np.zeros(n * FRAME, np.float32)
+    x[: len(samples)] = samples
+    frames = x.reshape(n, FRAME)
+    probs, state, context = [], initial_state(), np.zeros(64, np.float32)
+    for i in range(0, n, 2000):
+        chunk = frames[i : i + 2000]
+        p, state = speech_probabilities(vad_session, chunk, context, state)
+        context = chunk[-1, -64:]
+        probs.append(p)
+    return np.concatenate(probs) >= threshold
+
+
+def speech_regions(speech: np.ndarray, split_gap_s: float, min_region_s: float) -> list[tuple[int, int]]:
+    """Runs of speech frames, gaps shorter than ``split_gap_s`` bridged: (start, end) frame
+    indices, end exclusive; runs shorter than ``min_region_s`` are dropped."""
+    idx = np.flatnonzero(speech)
+    if len(idx) == 0:
+        return []
+    gap = max(1, int(round(split_gap_s / FRAME_S)))
+    breaks = np.flatnonzero(np.diff(idx) > gap)
+    starts = np.concatenate([[idx[0]], idx[breaks + 1]])
+    ends = np.concatenate([idx[breaks], [idx[-1]]]) + 1
+    min_frames = min_region_s / FRAME_S
+    return [(int(a), int(b)) for a, b in zip(starts, ends) if b - a >= min_frames]
+
+
+def region_windows(region: tuple[int, int], options: WindowOptions) -> list[tuple[int, int]]:
+    """Sample spans of the windows of one region: <= window_s long, every hop_s, the last one
+    ending at the region's end; a short region is one window."""
+    a, b = region[0] * FRAME, region[1] * FRAME
+    win, hop = int(options.window_s * SAMPLE_RATE), int(options.hop_s * SAMPLE_RATE)
+    if b - a <= win:
+        return [(a, b)]
+    starts = list(range(a, b - win + 1, hop))
+    if starts[-1] + win < b:
+        starts.append(b - win)
+    return [(s, s + win) for s in starts]
+
+
+def speech_windows(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: WindowOptions = WindowOptions()) -> SpeechWindows:
+    """Speech frames, regions, windows and their embeddings of a whole recording."""
+    speech = speech_frames(samples, vad_session, options.speech_threshold)
+    regions = speech_regions(speech, options.split_gap_s, options.min_region_s)
+    windows, region_of = [], []
+    for r, region in enumerate(regions):
+        spans = region_windows(region, options)
+        windows += spans
+        region_of += [r] * len(spans)
+    embeddings = encoder.embed([samples[a:b] for a, b in windows])
+    return SpeechWindows(speech, regions, windows, np.asarray(region_of, dtype=int), embeddings)
