@@ -29,3 +29,13 @@ def analyzer():
     from analyzer.analyze import AnalyzeOptions, Analyzer
 
     return Analyzer(AnalyzeOptions())
+
+
+@pytest.fixture(scope="session")
+def synth_calls(tmp_path_factory) -> Path:
+    """A folder of three short synthesised calls by two agents (tests/batch_calls.py)."""
+    from tests.batch_calls import build_calls
+
+    folder = tmp_path_factory.mktemp("synth_calls")
+    build_calls(folder)
+    return folder
