@@ -247,3 +247,21 @@ def test_full_disk_stops_the_batch_and_leaves_no_partial_file(synth_calls, tmp_p
         assert not [n for n in left if n.endswith((".json", ".html")) or ".tmp-" in n], left
     finally:
         subprocess.run(["umount", str(disk)])
+
+
+def test_agent_from_metadata_csv_or_pattern_and_bad_options(tmp_path, capsys):
+    from analyzer.batch_summary import AgentResolver
+
+    meta = tmp_path / "agents.csv"
+    meta.write_text("path,agent\nin/a/call_1.wav,Dana\ncall_2.wav,Eli\n")
+    resolver = AgentResolver(r"team_(?P<agent>\w+)/", meta)
+    assert resolver.agent("in/a/call_1.wav") == "Dana"  # as listed
+    assert resolver.agent("/elsewhere/call_2.wav") == "Eli"  # by file name
+    assert resolver.agent("calls/team_red/call_3.wav") == "red"  # the pattern
+    assert resolver.agent("calls/call_4.wav") == "unknown"
+    (tmp_path / "x.wav").write_bytes(b"")
+    code, _, err = run_cli(capsys, "analyze", tmp_path / "x.wav", "--out", tmp_path / "o", "--agent-pattern", "(?P<who>x)")
+    assert code == 2 and "(?P<agent>...)" in err
+    (tmp_path / "bad.csv").write_text("file,name\nx,y\n")
+    code, _, err = run_cli(capsys, "analyze", tmp_path / "x.wav", "--out", tmp_path / "o", "--metadata", tmp_path / "bad.csv")
+    assert code == 2 and "needs 'path' and 'agent' columns" in err

@@ -108,3 +108,20 @@ def _current_time_after_seek(browser, below: float = float("inf"), timeout_s: fl
             return position
         time.sleep(0.1)
     return position
+
+
+def test_embedded_audio_is_a_playable_opus_copy_of_the_call(analyzer, tmp_path):
+    import base64
+    import io
+
+    import soundfile as sf
+
+    from analyzer.batch_workers import analyze_call
+
+    status, report, ogg = analyze_call(analyzer, str(sample_call_path()), embed_audio=True)
+    assert status == "ok" and ogg[:4] == b"OggS"
+    page = render_call_html(report, "", ogg)  # a --json style report: no timeline block
+    data = page.split('src="data:audio/ogg;base64,', 1)[1].split('"', 1)[0]
+    audio, rate = sf.read(io.BytesIO(base64.b64decode(data)))
+    assert rate == 16000 and abs(len(audio) / rate - report["duration_s"]) < 0.1
+    assert len(ogg) < report["duration_s"] * 6000  # compressed: under ~48 kbit/s
