@@ -123,7 +123,8 @@ def test_settings_change_redoes_and_force_redoes_all(synth_calls, tmp_path):
     assert run_batch(calls, out, AnalyzeOptions(timeline=True, all_speech=True), jobs=1, force=True).done == [calls[0].name]
 
 
-def test_a_killed_run_leaves_only_complete_results(synth_calls, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_a_stopped_run_leaves_only_complete_results(synth_calls, tmp_path, stop):
     calls = copy_calls(synth_calls, tmp_path / "in")
     out = tmp_path / "out"
     argv = [sys.executable, "-m", "analyzer.cli", "analyze", str(calls), "--out", str(out), "--jobs", "1", "--quiet"]
@@ -132,8 +133,10 @@ def test_a_killed_run_leaves_only_complete_results(synth_calls, tmp_path):
     deadline = time.monotonic() + 300
     while not any(out.rglob("call_*.json")) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)  # the run and its worker processes, mid-batch
-    proc.wait()
+    os.killpg(proc.pid, stop)  # the run and its worker processes, mid-batch (Ctrl-C reaches the whole group too)
+    _, err = proc.communicate(timeout=120)
+    if stop == signal.SIGINT:
+        assert proc.returncode == 130 and "interrupted" in err.decode() and "Traceback" not in err.decode()
     finished = sorted(out.rglob("call_*.json"))
     assert 1 <= len(finished) < 3, "the kill must land after the first result and before the last"
     for path in out.rglob("*"):
