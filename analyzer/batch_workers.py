@@ -20,6 +20,9 @@ from dataclasses import replace
 from typing import Iterable, Iterator, Optional
 
 MAX_POOL_RESTARTS = 3
+# Thread pools of the numeric libraries, read once at import: a spawned worker inherits
+# them from the environment at spawn time (Ray sets the same for its workers).
+THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def worker_options(options, threads: int):
@@ -91,11 +94,20 @@ class LocalRunner:
         return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker, initargs=(self.options,))
 
     def __enter__(self) -> "LocalRunner":
+        # N workers on N cores: one thread each, or their idle-spinning pools fight.
+        self._saved_env = {k: os.environ.get(k) for k in THREAD_ENV}
+        for key in THREAD_ENV:
+            os.environ.setdefault(key, str(self.options.transcriber.cpu_threads))
         self._pool = self._new_pool()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.close(kill=exc_type is not None)
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
     def close(self, kill: bool = False) -> None:
         pool, self._pool = self._pool, None

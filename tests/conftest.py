@@ -112,3 +112,13 @@ def lose_microphone(proc: subprocess.Popen, pulse: dict, ready, settle_s: float 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def synth_calls(tmp_path_factory) -> Path:
+    """A folder of three short synthesised calls by two agents (tests/batch_calls.py)."""
+    from tests.batch_calls import build_calls
+
+    folder = tmp_path_factory.mktemp("synth_calls")
+    build_calls(folder)
+    return folder

@@ -1,0 +1,182 @@
+"""Batch throughput: ``--jobs 1`` vs ``--jobs 2`` worker processes, the whole batch's
+real-time factor, the Ray path against ``--jobs 2``, and the size of a 10-minute call's
+HTML report.
+
+Calls: 20+ synthesised agent calls (benchmarks/synthesis.py; two TTS voices, one apology
+each with varied delivery, 20-35 s), built once into benchmarks/out/batch_calls/.
+Each configuration runs the same batch from scratch (--force) through ``run_batch`` with
+the HTML reports on, so the figures include process start, model loading, decoding,
+analysis and writing: what a user waits for.  Throughput = audio seconds / wall seconds;
+whole-batch RTF = wall seconds / audio seconds; worker CPU seconds per audio second (local
+pool) tell whether parallel workers cost more CPU per call than one, which wall-clock
+figures on a loaded machine cannot.  Figures of one run; the machine's load
+average is recorded beside them (the 2 cores may be shared).
+
+Run: python benchmarks/bench_batch.py [--calls 20] [--no-ray] [--no-size]
+Writes benchmarks/results/batch.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analyzer.analyze import AnalyzeOptions, Analyzer, sample_call_path  # noqa: E402
+from analyzer.batch import run_batch  # noqa: E402
+from analyzer.batch_inputs import discover  # noqa: E402
+from analyzer.faces.html_report import render_call_html  # noqa: E402
+
+OPENERS = [
+    "Thank you for calling, my name is {name}. How can I help you today?",
+    "Good morning, this is {name} speaking. What can I do for you?",
+    "Hello, you are through to {name} in customer care. How may I help?",
+]
+MIDDLES = [
+    "Let me pull up your account, this will only take a moment.",
+    "I can see the order was shipped to the old address on file.",
+    "It looks like the payment was taken twice on the same day.",
+    "I can see the engineer visit was booked for last Tuesday.",
+    "Your plan was changed at the start of the month.",
+]
+APOLOGIES = [
+    "I am so sorry about the double charge on your card.",
+    "I apologize for the trouble this has caused you.",
+    "I am really sorry you had to wait so long on hold today.",
+    "Sorry about that, I apologize for the mix up.",
+    "My apologies for the confusion with your bill.",
+]
+CLOSERS = [
+    "I will refund the charge right now and send you a confirmation.",
+    "I will book a new visit for tomorrow morning.",
+    "I have updated the address, and the new parcel goes out today.",
+    "Is there anything else I can help you with today?",
+]
+DELIVERIES = [{}, {"speed": 1.5}, {"shift_semitones": 4.0, "excursion_scale": 2.0}, {"excursion_scale": 0.25}]
+
+
+def build_calls(folder: Path, count: int) -> list[Path]:
+    """``count`` synthetic calls in ``folder`` (kept: reruns reuse them)."""
+    from benchmarks.synthesis import Turn, build_call
+    import soundfile as sf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"agent_{'ab'[i % 2]}" / f"call_{i:03d}.flac"
+        paths.append(path)
+        if path.exists():
+            continue
+        rng = random.Random(i)
+        turns = [Turn(rng.choice(OPENERS).format(name=rng.choice(["Ann", "Bob", "Jordan"])))]
+        turns += [Turn(t) for t in rng.sample(MIDDLES, 2)]
+        turns.append(Turn(rng.choice(APOLOGIES), is_apology=True, **DELIVERIES[i % len(DELIVERIES)]))
+        turns += [Turn(t) for t in rng.sample(CLOSERS, 2)]
+        audio, sr, _ = build_call(turns, voice="joe" if i % 2 == 0 else "hibari", seed=i, vocode_all=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sf.write(path, audio, sr)
+    return paths
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_config(calls, jobs=None, ray_address=None) -> dict:
+    """One from-scratch batch.  cpu_s: CPU seconds of the worker processes (local pool
+    only: they are this process's children, reaped at the end; Ray's are not)."""
+    out = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    load_before = os.getloadavg()[0]
+    cpu_before = _children_cpu_s()
+    try:
+        result = run_batch(calls, out, AnalyzeOptions(timeline=True), jobs=jobs, ray_address=ray_address, force=True, render_html=render_call_html)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    assert not result.failed, result.failed
+    cpu_s = None if ray_address else round(_children_cpu_s() - cpu_before, 2)
+    return {
+        "jobs": jobs,
+        "ray": ray_address,
+        "calls": len(result.done),
+        "audio_s": round(result.audio_s, 2),
+        "wall_s": round(result.wall_s, 2),
+        "throughput_x_real_time": round(result.audio_s / result.wall_s, 2),
+        "whole_batch_rtf": round(result.wall_s / result.audio_s, 4),
+        "worker_cpu_s": cpu_s,
+        "worker_cpu_s_per_audio_s": round(cpu_s / result.audio_s, 4) if cpu_s is not None else None,
+        "load_average_1min_before": round(load_before, 2),
+        "load_average_1min_after": round(os.getloadavg()[0], 2),
+    }
+
+
+def ten_minute_report_size() -> dict:
+    """HTML (no audio) and JSON sizes of a 10-minute call: the sample call repeated."""
+    import numpy as np
+
+    from analyzer.audio import load_audio
+
+    one = load_audio(sample_call_path())
+    reps = int(np.ceil(600.0 / one.duration_s))
+    audio = type(one)(np.tile(one.samples, reps)[: 600 * 16000], one.source_rate, 1, "mono")
+    analyzer = Analyzer(AnalyzeOptions(timeline=True))
+    report = analyzer.analyze_samples(audio, {"path": "ten_minutes.flac"})
+    html = render_call_html(report, "ten_minutes.flac")
+    return {"duration_s": round(audio.duration_s, 1), "apologies": report["summary"]["apologies"], "words": len(report["words"]), "html_bytes": len(html.encode()), "json_bytes": len(json.dumps(report, indent=1).encode())}
+
+
+def ray_running() -> bool:
+    return subprocess.run(["ray", "status"], capture_output=True, timeout=60).returncode == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--no-ray", action="store_true")
+    parser.add_argument("--no-size", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/batch.json")
+    args = parser.parse_args()
+    paths = build_calls(ROOT / "benchmarks/out/batch_calls", args.calls)
+    calls, _ = discover(paths)
+    record = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform()}, "calls": len(calls)}
+    record["jobs_1"] = run_config(calls, jobs=1)
+    print("jobs 1:", record["jobs_1"], flush=True)
+    record["jobs_2"] = run_config(calls, jobs=2)
+    print("jobs 2:", record["jobs_2"], flush=True)
+    record["jobs_2_vs_1_throughput"] = round(record["jobs_2"]["throughput_x_real_time"] / record["jobs_1"]["throughput_x_real_time"], 2)
+    if not args.no_ray:
+        started = False
+        if not ray_running():
+            subprocess.run(["ray", "start", "--head", "--num-cpus", "2", "--disable-usage-stats", "--include-dashboard=false"], check=True, capture_output=True)
+            started = True
+        try:
+            record["ray"] = run_config(calls, ray_address="auto")
+        finally:
+            if started:
+                subprocess.run(["ray", "stop"], capture_output=True)
+        print("ray:", record["ray"], flush=True)
+        record["ray_vs_jobs_2_throughput"] = round(record["ray"]["throughput_x_real_time"] / record["jobs_2"]["throughput_x_real_time"], 2)
+    if not args.no_size:
+        record["ten_minute_report"] = ten_minute_report_size()
+        print("10-minute report:", record["ten_minute_report"], flush=True)
+    record["shared_machine_note"] = "other helpers' jobs ran on the same 2 cores during this run; see the load averages" if record["jobs_1"]["load_average_1min_before"] > 1.5 else "machine otherwise idle"
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"jobs 2 vs 1: {record['jobs_2_vs_1_throughput']}x throughput; whole batch RTF (jobs 2) {record['jobs_2']['whole_batch_rtf']}; wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
