@@ -52,6 +52,10 @@ class LanguageOptions:
     breath_pause_s: a pause at least this long ends the "same breath" for qualifiers.
     qualifier_max_words: a qualifier further than this many words after the apology
         word no longer undercuts it.
+    model: also ask the text model (analyzer.textmodel) when it is installed: it adds a
+        qualified / minimizing / casual / scripted flag the phrase lists missed when its
+        head's score reaches the head's threshold (a head that was not precise enough on
+        its own is off); it never removes one.
     """
 
     language: str = "en"
@@ -61,6 +65,18 @@ class LanguageOptions:
     near_window_s: float = 3.0
     breath_pause_s: float = 1.0
     qualifier_max_words: int = 15
+    model: bool = True
+
+
+# Flags the model may add.  no_empathy / no_action stay with the rules (marker lists and
+# ``_names_problem``): their heads learnt "action comes after the apology" from the
+# corpus and miss an action said inside the apology sentence itself.
+_MODEL_ADDS = ("qualified", "minimizing", "casual", "scripted")
+# What each model head's score means, for the flag reason.
+_MODEL_LABELS = {"qualified": "qualified apology", "minimizing": "minimizing wording",
+                 "casual": "casual register", "scripted": "canned formula",
+                 "no_empathy": "no acknowledgement of the customer's situation",
+                 "no_action": "no turn to action"}
 
 
 @lru_cache(maxsize=4)
@@ -136,6 +152,18 @@ class WordingJudge:
         self.normaliser = Normaliser(options.language, self.book)
         self._phrases = CompiledPhrases(self.book, self.normaliser)
         self.normaliser.set_fuzzy_vocabulary(self._phrases.vocabulary)
+        self._unnamed = set(self._phrases.set_lemmas("unnamed")) | set(self.book.sets.get("unnamed", []))
+        self._setback = set(self._phrases.set_lemmas("setback")) | set(self.book.sets.get("setback", []))
+        self._stop_words = self.normaliser.stop_words
+        self._apology_words = set(self._phrases.set_lemmas("apology")) | {"forgive", "pardon", "excuse"}
+        self.model, self.model_warning = None, None
+        if options.model:
+            try:
+                from .textmodel import WordingModel
+
+                self.model = WordingModel()
+            except Exception as exc:  # not installed or not verified: rules alone, say so
+                self.model_warning = f"wording model off: {str(exc).splitlines()[0]}"
 
     def judge(self, apology: Sequence[Word], before: Sequence[Word] = (),
               after: Sequence[Word] = ()) -> list[Flag]:
@@ -148,12 +176,37 @@ class WordingJudge:
         checks = (
             self._qualified(tr, anchor, actions),
             self._found(tr, "minimizing", "plays down the customer's problem"),
-            self._found(tr, "casual", "is too offhand for an apology"),
+            self._found(tr, "casual", "is too offhand for an apology") or self._keyword_free(tr),
             self._found(tr, "scripted", "is a canned formula that names nothing specific"),
             self._no_empathy(tr),
             self._no_action(tr, actions),
         )
-        return [flag for flag in checks if flag is not None]
+        flags = [flag for flag in checks if flag is not None]
+        return self._with_model(tr, flags) if self.model is not None else flags
+
+    def _with_model(self, tr: _Transcript, flags: list[Flag]) -> list[Flag]:
+        """Rules kept where they fired; confident model heads add what they missed."""
+        empathy_s, action_s = self.options.empathy_window_s, self.options.action_window_s
+        text = lambda lo, hi: _clean_quote([w for w in tr.words if lo <= w.start and w.end <= hi])
+        before = text(tr.apology_start - empathy_s, tr.apology_start)
+        after = text(tr.apology_end, tr.apology_end + action_s)
+        apology = _clean_quote([w for w in tr.words if tr.apology_start <= w.start and w.end <= tr.apology_end])
+        scores = self.model.scores(apology, before, after)
+        by_kind = {f.kind: f for f in flags}
+        out = []
+        for kind in LANGUAGE_KINDS:
+            p, threshold = scores.get(kind), self.model.thresholds.get(kind, 0.5)
+            rule = by_kind.get(kind)
+            adds = kind in _MODEL_ADDS and p is not None and threshold < 1.0 and p >= threshold
+            model_says = rule is not None or adds
+            if not model_says:
+                continue
+            if rule is not None:
+                out.append(rule)
+            else:
+                out.append(Flag(kind=kind, category="language", value=round(p, 3), threshold=threshold,
+                                reason=f'{kind}: model: {_MODEL_LABELS[kind]} (score {p:.2f}) in "{apology}"'))
+        return out
 
     # -- building blocks
 
@@ -229,13 +282,47 @@ class WordingJudge:
             return None
         return _flag(kind, f'"{tr.quote(matches[0].start, matches[0].end)}" {verdict}')
 
+    def _keyword_free(self, tr: _Transcript) -> Optional[Flag]:
+        """Owning up without apologising ("Our mistake, ...", "That's on me") is offhand."""
+        span = tr.apology_tokens
+        if any(tr.doc[i].lemma_ in self._apology_words for i in span):
+            return None
+        return _flag("casual", f'"{tr.apology_quote()}" owns the mistake without an apology word')
+
     def _no_empathy(self, tr: _Transcript) -> Optional[Flag]:
         window = self.options.empathy_window_s
         if self._in(self._phrases.find(tr.doc, "empathy"), self._near(tr, window, window)):
             return None
+        if self._names_problem(tr, window):
+            return None
         return _flag("no_empathy", (
             f"no acknowledgement of the customer's situation or feeling within {window:g} s "
             f'of the apology "{tr.apology_quote()}" (e.g. {self._examples("empathy")})'))
+
+    def _names_problem(self, tr: _Transcript, window_s: float) -> bool:
+        """The apology says what went wrong ("sorry the engineer didn't show", "oops, wrong
+        size went out", even "it's only one missing grade"), or the words just before it
+        tell of a setback.  Blame after a qualifier and canned formulas name nothing."""
+        span = tr.apology_tokens
+        stop = span.stop
+        for match in self._phrases.find(tr.doc, "qualified"):
+            if span.start < match.start < stop:
+                stop = match.start
+                break
+        if any(span.start <= m.start < span.stop for m in self._phrases.find(tr.doc, "scripted")):
+            return False  # a canned formula names nothing specific, whatever follows it
+        played_down = set()
+        for m in self._phrases.find(tr.doc, "minimizing"):
+            if tr.doc[m.start].lemma_ == "at" and m.end - m.start == 2:  # "at least ...": the bright side
+                stop = min(stop, m.start) if m.start > span.start else stop
+            played_down.update(range(m.start, m.end))
+        for i in range(span.start, stop):
+            tok = tr.doc[i]
+            if i not in played_down and tok.is_alpha and len(tok.text) > 2 and tok.lemma_ not in self._unnamed \
+                    and tok.norm_ not in self._unnamed and tok.norm_ not in self._stop_words:
+                return True
+        before = range(self._near(tr, window_s, 0.0).start, span.start)
+        return any(tr.doc[i].lemma_ in self._setback or tr.doc[i].norm_ in self._setback for i in before)
 
     def _no_action(self, tr: _Transcript, actions: list[Span]) -> Optional[Flag]:
         window = self.options.action_window_s

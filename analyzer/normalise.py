@@ -72,6 +72,7 @@ class Normaliser:
 
     def __init__(self, language: str, book: PhraseBook):
         self._nlp = spacy.blank(language)
+        self.stop_words = frozenset(self._nlp.Defaults.stop_words)
         self._nlp.add_pipe("sentencizer")
         self._norms, self._lemmas = _lookup_tables(language)
         self._language = language

@@ -34,6 +34,10 @@ class CompiledPhrases:
                     matcher.add(f"{section}.{part}.{i}", [self._pattern(phrase)])
                 self._matchers[f"{section}.{part}"] = matcher
 
+    def set_lemmas(self, name: str) -> list[str]:
+        """Lemmas of the phrase book's set ``name`` ([] when there is none)."""
+        return list(self._sets.get(name, []))
+
     def find(self, doc: Doc, section: str) -> list[Span]:
         """Matches in order, overlapping ones merged ("just a" + "small glitch"), minus
         those an exception overlaps."""

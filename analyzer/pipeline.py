@@ -123,7 +123,7 @@ class Pipeline:
 
             self.laughter = LaughterTracker(laughter_detector)
         self.wording = wording_judge if options.wording else None
-        self.timings = {"vad": 0.0, "asr": 0.0, "pitch": 0.0, "laughter": 0.0, "rest": 0.0}
+        self.timings = {"vad": 0.0, "asr": 0.0, "pitch": 0.0, "laughter": 0.0, "rest": 0.0, "wording": 0.0}
 
     def warn(self, message: str) -> None:
         """Queue a warning StatusEvent for the next feed/finish call."""
@@ -342,7 +342,10 @@ class Pipeline:
         apology = pending.judged.apology
         window = getattr(self.wording.options, "action_window_s", 8.0)
         after = [w for w in pending.after if w.start <= apology.end + window]
-        return list(self.wording.judge(apology.words, pending.before, after))
+        tic = time.perf_counter()
+        flags = list(self.wording.judge(apology.words, pending.before, after))
+        self.timings["wording"] += time.perf_counter() - tic
+        return flags
 
     def _update_baseline(self, words: list[Word], apologies: list[ApologyEvent], pitch: PitchTrack) -> None:
         """Non-apology stretches of the utterance go into the baseline; all of it into the

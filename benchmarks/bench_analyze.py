@@ -2,7 +2,8 @@
 
 RTF = compute seconds / audio seconds, measured in one run on this machine (absolute
 times on shared machines are noise; ratios are what we quote).  Stages: decode, VAD,
-ASR (Whisper), pitch, laughter, rest (apology finding, measures, judgement, wording).
+ASR (Whisper), pitch, laughter, rest (apology finding, measures, judgement), wording (the
+wording judge: phrase lists + text model; also given as ms per apology).
 Model loading is reported separately (once per process).
 
 Run: python benchmarks/bench_analyze.py [FILES...]   (default: the bundled sample call and
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer.analyze import AnalyzeOptions, Analyzer, sample_call_path  # noqa: E402
 
-STAGES = ("decode", "vad", "asr", "pitch", "laughter", "rest")
+STAGES = ("decode", "vad", "asr", "pitch", "laughter", "rest", "wording")
 
 
 def main() -> int:
@@ -40,12 +41,14 @@ def main() -> int:
     analyzer.analyze_file(files[0])  # warm-up: first Whisper and ONNX calls
     totals = {s: 0.0 for s in STAGES}
     audio_s = wall_s = 0.0
+    apologies = 0
     rows = []
     for path in files:
         report = analyzer.analyze_file(path)
         t = report["timings"]
         stages = t["stages_s"]
         audio_s += report["duration_s"]
+        apologies += report["summary"]["apologies"]
         wall_s += t["wall_s"]
         for s in STAGES:
             totals[s] += stages.get(s, 0.0)
@@ -57,6 +60,9 @@ def main() -> int:
     for s in STAGES:
         print(f"{s:<10} {overall[s]:.4f}")
     print(f"{'total':<10} {wall_s / audio_s:.4f}   (target <= 0.10)")
+    wording_ms = 1000 * totals["wording"] / apologies if apologies else None
+    if wording_ms is not None:
+        print(f"wording judge: {wording_ms:.1f} ms per apology ({apologies} apologies)")
     result = {
         "machine": {"cpus": __import__("os").cpu_count(), "platform": platform.platform(), "processor": platform.processor()},
         "model": analyzer.transcriber.describe(),
@@ -64,6 +70,8 @@ def main() -> int:
         "model_load_s": load_s,
         "rtf_total": wall_s / audio_s,
         "rtf_by_stage": overall,
+        "apologies": apologies,
+        "wording_ms_per_apology": wording_ms,
         "files": rows,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
