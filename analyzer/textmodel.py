@@ -31,7 +31,17 @@ ENCODER_SHA256 = {
     "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
     "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 }
-HEADS_PATH = Path(__file__).resolve().parents[1] / "models" / "wording_heads.npz"
+def _heads_path() -> Path:
+    """models/wording_heads.npz of this source tree, else of the installed models package."""
+    local = Path(__file__).resolve().parents[1] / "models" / "wording_heads.npz"
+    if local.is_file():
+        return local
+    import sincerity_models  # the models/ folder, installed as a package
+
+    return Path(sincerity_models.MODELS_DIR) / "wording_heads.npz"
+
+
+HEADS_PATH = _heads_path()
 MAX_TOKENS = 128
 _LAYERS, _HEADS, _EPS = 6, 12, 1e-12
 
