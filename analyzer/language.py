@@ -44,8 +44,10 @@ class LanguageOptions:
 
     language: phrase file ``analyzer/phrases/<language>.toml`` and spaCy language code.
     extra_phrase_files: company phrase files merged into the language's lists.
-    empathy_window_s: seconds before the apology start and after its end searched for
-        an acknowledgement of the customer's situation or feeling.
+    empathy_window_s: seconds before the apology start searched for an acknowledgement
+        of the customer's situation or feeling.
+    empathy_after_s: seconds after the apology end searched too (0: the acknowledgement
+        belongs before or in the apology, as service-recovery training has it).
     action_window_s: seconds after the apology end searched for a turn to action.
     near_window_s: seconds either side of the apology searched for minimizing, casual
         and scripted wording ("Oops! Sorry." puts the trigger just before).
@@ -61,6 +63,7 @@ class LanguageOptions:
     language: str = "en"
     extra_phrase_files: tuple[Path, ...] = ()
     empathy_window_s: float = 6.0
+    empathy_after_s: float = 0.0
     action_window_s: float = 8.0
     near_window_s: float = 3.0
     breath_pause_s: float = 1.0
@@ -155,6 +158,7 @@ class WordingJudge:
         self._unnamed = set(self._phrases.set_lemmas("unnamed")) | set(self.book.sets.get("unnamed", []))
         self._setback = set(self._phrases.set_lemmas("setback")) | set(self.book.sets.get("setback", []))
         self._stop_words = self.normaliser.stop_words
+        self._min_content = 1
         self._apology_words = set(self._phrases.set_lemmas("apology")) | {"forgive", "pardon", "excuse"}
         self.model, self.model_warning = None, None
         if options.model:
@@ -291,7 +295,7 @@ class WordingJudge:
 
     def _no_empathy(self, tr: _Transcript) -> Optional[Flag]:
         window = self.options.empathy_window_s
-        if self._in(self._phrases.find(tr.doc, "empathy"), self._near(tr, window, window)):
+        if self._in(self._phrases.find(tr.doc, "empathy"), self._near(tr, window, self.options.empathy_after_s)):
             return None
         if self._names_problem(tr, window):
             return None
@@ -316,11 +320,14 @@ class WordingJudge:
             if tr.doc[m.start].lemma_ == "at" and m.end - m.start == 2:  # "at least ...": the bright side
                 stop = min(stop, m.start) if m.start > span.start else stop
             played_down.update(range(m.start, m.end))
+        content = 0
         for i in range(span.start, stop):
             tok = tr.doc[i]
             if i not in played_down and tok.is_alpha and len(tok.text) > 2 and tok.lemma_ not in self._unnamed \
                     and tok.norm_ not in self._unnamed and tok.norm_ not in self._stop_words:
-                return True
+                content += 1
+        if content >= self._min_content:
+            return True
         before = range(self._near(tr, window_s, 0.0).start, span.start)
         return any(tr.doc[i].lemma_ in self._setback or tr.doc[i].norm_ in self._setback for i in before)
 
