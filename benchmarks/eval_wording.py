@@ -160,6 +160,20 @@ def errors(items: list[dict], predictions) -> list[dict]:
     return out
 
 
+def side_by_side(set_name: str, before: str = "blind", after: str = "final") -> str:
+    """Markdown table of two recorded runs of one set (README): P / R per stage."""
+    runs = [json.loads((ROOT / "benchmarks" / "results" / f"wording_{set_name}_{tag}.json").read_text())
+            for tag in (before, after)]
+    head = " | ".join(f"{tag} {stage}" for tag in (before, after) for stage in ("text", "audio"))
+    lines = [f"| {set_name} ({runs[0]['items']} items) | {head} |", "|---|" + "---:|" * 4]
+    rows = [("apology found", lambda r: r["apology"])] + [(k, lambda r, k=k: r["flags"][k]) for k in KINDS]
+    for name, get in rows:
+        cells = [f"{get(run[stage])['precision']:.2f} / {get(run[stage])['recall']:.2f}"
+                 for run in runs for stage in ("text", "audio")]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", dest="set_name", default="tune", choices=("tune", "untuned"))
@@ -167,7 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="first N items only (timing runs)")
     parser.add_argument("--tag", default="current", help="name of this run in the results file")
     parser.add_argument("--show-errors", action="store_true", help="print mis-scored items (tune set only)")
+    parser.add_argument("--compare", nargs=2, metavar=("TAG", "TAG"),
+                        help="print the README table of two recorded runs of --set and exit")
     args = parser.parse_args(argv)
+    if args.compare:
+        print(side_by_side(args.set_name, *args.compare))
+        return 0
     if args.show_errors and args.set_name == "untuned":
         parser.error("the untuned set is scored blind: its items are never shown")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
