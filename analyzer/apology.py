@@ -79,6 +79,10 @@ _REPEAT_CUES = (
     "once more",
     "line cut out",
     "line went",
+    "just to confirm",
+    "just to check",
+    "just checking",
+    "quick question",
 )
 
 
@@ -113,6 +117,8 @@ def keyword_at(tokens: Sequence[str], i: int, sentence_start: bool = False) -> O
         return 2
     if sentence_start and t == "part" and nxt == "in" and nxt2 in _PARDON_OBJECTS:
         return 3
+    if t in ("apologised", "apologized"):
+        return None  # past tense reports an earlier apology ("the manager apologised to you")
     if t in ("sorry", "sorry's") or t.startswith(("apologi", "apologe", "apology")):
         return 1
     if t == "regret" and (prev in ("i", "we") or prev2 in ("i", "we")):
@@ -123,15 +129,18 @@ def keyword_at(tokens: Sequence[str], i: int, sentence_start: bool = False) -> O
         return 2
     if t == "pardon":
         return 1  # judged as a repeat request or not by the sentence test below
-    return _keyword_free_at(t, nxt, nxt2)
+    return _keyword_free_at(t, nxt, nxt2, sentence_start)
 
 
-def _keyword_free_at(t: str, nxt: str, nxt2: str) -> Optional[int]:
+def _keyword_free_at(t: str, nxt: str, nxt2: str, sentence_start: bool = False) -> Optional[int]:
     """Owning a mistake without an apology word: "my bad", "oops", "our mistake",
-    "that's on me", "dropped the ball" (casual apologies are apologies too)."""
+    "that's on me", "dropped the ball" (casual apologies are apologies too).  tiny.en
+    writes "my bad" as "my mad" and a sentence-opening "our bad" as "are bad"."""
     if t in _OOPS:
         return 1
     if t in ("my", "our") and nxt in _OWNED:
+        return 2
+    if (t == "my" or (t == "are" and sentence_start)) and nxt in ("bad", "mad"):
         return 2
     if t in ("that's", "thats", "that") and nxt == "on" and nxt2 in ("me", "us"):
         return 3
