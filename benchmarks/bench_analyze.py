@@ -46,6 +46,8 @@ def main() -> int:
     print("stage      RTF min  median")
     for stage, v in post["rtf"].items():
         print(f"{stage:<10} {v['min']:.4f}   {v['median']:.4f}")
+    if post["wording_ms_per_apology"] is not None:
+        print(f"wording judge: {post['wording_ms_per_apology']:.1f} ms per apology (phrase lists + text model)")
     result = {"machine": describe_machine(analyzer.transcriber.describe()), "post_call": post,
               "files": [{"file": c.path.name, "duration_s": r["duration_s"], "rtf": r["timings"]["real_time_factor"]} for c, r in zip(calls, reports)]}
     args.out.parent.mkdir(parents=True, exist_ok=True)

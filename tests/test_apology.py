@@ -107,6 +107,8 @@ def test_a_bare_sorry_before_a_repeat_request_is_part_of_the_request():
         ("I didn't quite catch the number.", True),
         ("That must have been really frustrating.", False),
         ("Let me fix that for you right now.", False),
+        ("Is that everything for today?", False),  # a dismissive apology, not a request
+        ("What was the order number?", True),
     ],
 )
 def test_a_bare_sorry_ending_an_utterance_waits_for_the_next_one(following, is_request):

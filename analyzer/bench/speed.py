@@ -56,6 +56,13 @@ def analyse_all(analyzer, calls) -> tuple[list[dict], dict, float]:
     return reports, sums, audio_s
 
 
+def wording_ms_per_apology(reports: list[dict]) -> Optional[float]:
+    """Wording-judge compute per apology found (ms): the text model's cost shows here."""
+    apologies = sum(r["summary"]["apologies"] for r in reports)
+    seconds = sum(r["timings"]["stages_s"].get("wording", 0.0) for r in reports)
+    return round(1000 * seconds / apologies, 2) if apologies else None
+
+
 def measure_post_call(analyzer, calls, repeats: int = 1, load_s: Optional[float] = None,
                       after_repeat: Optional[Callable[[list[dict]], None]] = None) -> tuple[dict, list[dict]]:
     """The record's ``post_call`` block and the first repeat's reports (for scoring).
@@ -87,6 +94,7 @@ def measure_post_call(analyzer, calls, repeats: int = 1, load_s: Optional[float]
         "model_load_s": round(load_s if load_s is not None else analyzer.load_s, 2),
         "warm_up_s": round(warm_up_s, 2),
         "rtf": rtf,
+        "wording_ms_per_apology": wording_ms_per_apology(first),
         "peak_rss_mb": peak_rss_mb(),
     }
     return block, first
