@@ -15,10 +15,12 @@ import numpy as np
 
 from .audio import SAMPLE_RATE, DecodedAudio, load_audio
 from .events import StatusEvent
+from .measures import measured_profile
 from .pipeline import Pipeline, PipelineOptions, run_to_end
 from .report import build_report
 from .transcribe import Transcriber, TranscriberOptions
 from .vad import load_silero_session
+from .wholecall import rejudge_events
 
 SILENCE_RMS = 1e-4  # below -80 dBFS: nothing to analyse
 
@@ -26,13 +28,17 @@ SILENCE_RMS = 1e-4  # below -80 dBFS: nothing to analyse
 @dataclass(frozen=True)
 class AnalyzeOptions:
     """channel: agent's channel (auto, left, right, mix, index); all_speech: add whole-call
-    measures to the report; include_words: add the word list to the report."""
+    measures to the report; include_words: add the word list to the report;
+    whole_call_baseline: judge every apology's tone against the agent's baseline from the
+    whole call (analyzer.wholecall); False keeps the running baseline live capture uses
+    (speech heard before the apology only), for parity with live."""
 
     channel: Union[str, int] = "auto"
     transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
     pipeline: PipelineOptions = field(default_factory=lambda: PipelineOptions(asr_pack_s=24.0))
     all_speech: bool = False
     include_words: bool = True
+    whole_call_baseline: bool = True
 
 
 def load_laughter_detector(enabled: bool) -> tuple[Optional[object], Optional[str]]:
@@ -107,6 +113,8 @@ class Analyzer:
         progress = (lambda done: on_progress(done, duration)) if on_progress else None
         tic = time.perf_counter()
         events = run_to_end(pipeline, samples, on_progress=progress)
+        if self.options.whole_call_baseline:
+            events = rejudge_events(events, pipeline.baseline.snapshot(), pipeline.options.thresholds)
         wall = time.perf_counter() - tic
         if len(samples) == 0:
             events.append(StatusEvent("warning", "the recording holds no audio samples"))
@@ -123,7 +131,7 @@ class Analyzer:
             "real_time_factor": (wall + decode_s) / duration if duration > 0 else None,
             "stages_s": stages,
         }
-        profile = asdict(pipeline.profile.snapshot()) if self.options.all_speech else None
+        profile = measured_profile(pipeline.profile) if self.options.all_speech else None
         return build_report(
             events,
             duration,

@@ -19,6 +19,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from .edges import LevelTrack
 from .events import Baseline, DeliveryMeasures, Word
 from .pitch import HOP_S, PitchTrack, hz_to_semitones, pitch_stats, semitones_to_hz
 from .syllables import word_syllables
@@ -27,6 +28,7 @@ from .wordspans import pause_time, speech_duration, split_sentences
 PAUSE_S = 0.15
 SENTENCE_PAUSE_S = 0.7  # as analyzer.apology cuts apology spans
 CHUNK_S = 3.0  # baseline pitch ranges are taken over chunks about as long as an apology
+MIN_PROFILE_VOICED_S = 0.25  # whole-recording pitch figures need at least this much voicing
 
 
 @dataclass(frozen=True)
@@ -52,16 +54,30 @@ def syllables_of(words: Sequence[Word]) -> int:
     return sum(word_syllables(w.text) for w in words)
 
 
+def span_seconds(words: Sequence[Word], level: Optional[LevelTrack] = None) -> float:
+    """Duration (s) of a contiguous span of words: from its first word's start to its last
+    word's end, each edge moved to where the voice starts / stops when ``level`` (the
+    utterance's energy, analyzer.edges) is given."""
+    if not words:
+        return 0.0
+    if level is None:
+        return speech_duration(words)
+    start, end = level.voice_edges(words[0].start, words[-1].end)
+    return max(0.0, end - start)
+
+
 def measure_span(
     words: Sequence[Word],
     pitch: PitchTrack,
     keyword: Optional[tuple[float, float]] = None,
+    level: Optional[LevelTrack] = None,
 ) -> DeliveryMeasures:
     """Rate and pitch of ``words`` (a contiguous span) using ``pitch`` for F0.
 
     keyword: (start, end) s of the apology keyword, to report its duration.
+    level: the utterance's energy track; span edges come from the voice (span_seconds).
     """
-    duration = speech_duration(words)
+    duration = span_seconds(words, level)
     syllables = syllables_of(words)
     speaking = duration - pause_time(words, PAUSE_S)
     stats = pitch_stats(pitch.between(words[0].start, words[-1].end)) if words else pitch_stats(np.zeros(0))
@@ -159,13 +175,15 @@ class BaselineTracker:
         self._ranges = _Histogram(0.0, 40.0, 0.1)  # per-chunk 10-90 % ranges, st
         self._peaks = _Histogram(0.0, 60.0, 0.1)  # per-chunk 90th percentiles, st re 55 Hz
 
-    def add(self, words: Sequence[Word], pitch: PitchTrack) -> None:
+    def add(self, words: Sequence[Word], pitch: PitchTrack, level: Optional[LevelTrack] = None) -> None:
+        """words: a run of non-apology speech; pitch: its utterance's F0; level: its
+        energy, to time sentences as apology spans are timed (measure_span)."""
         if not words:
             return
         self.syllables += syllables_of(words)
         # Sentence by sentence, as apology spans are measured: pauses between sentences
         # would otherwise slow the baseline and make every apology look rushed.
-        self.speech_s += sum(speech_duration(words[lo:hi]) for lo, hi in split_sentences(words, SENTENCE_PAUSE_S))
+        self.speech_s += sum(span_seconds(words[lo:hi], level) for lo, hi in split_sentences(words, SENTENCE_PAUSE_S))
         f0 = pitch.between(words[0].start, words[-1].end)
         self._pitch.add(hz_to_semitones(f0))
         for chunk in _chunks(words, CHUNK_S):
@@ -203,6 +221,43 @@ class BaselineTracker:
             pitch_source=pitch_source,
             pitch_peak_hz=peak,
         )
+
+
+def measured_profile(tracker: BaselineTracker) -> dict:
+    """What ``tracker`` measured, with no population default in it: whole-recording
+    figures (``--all-speech``) for recordings of any length, even a 2 s clip.
+
+    Keys as ``Baseline`` (speaking_rate_sps, pitch_median_hz, pitch_range_st,
+    pitch_peak_hz: syll/s, Hz, st, Hz; rate_source / pitch_source "call", or None when
+    nothing was measured) plus what they rest on: syllables, speech_s, voiced_s and
+    range_chunks (3 s chunks with 0.5 s voiced behind the typical range).  The typical
+    range is the median chunk range when there is a chunk, else the 10-90 % range of all
+    voiced frames (at least MIN_PROFILE_VOICED_S of them); a value is None only when there
+    was nothing to measure it on.
+    """
+    rate = tracker.syllables / tracker.speech_s if tracker.speech_s > 0 and tracker.syllables else None
+    voiced = tracker.voiced_s
+    median = semitones_to_hz(tracker._pitch.percentile(50)) if voiced >= MIN_PROFILE_VOICED_S else None
+    chunks = tracker._ranges.total
+    if chunks:
+        pitch_range, peak = tracker._ranges.percentile(50), semitones_to_hz(tracker._peaks.percentile(50))
+    elif median is not None:
+        pitch_range = tracker._pitch.percentile(90) - tracker._pitch.percentile(10)
+        peak = semitones_to_hz(tracker._pitch.percentile(90))
+    else:
+        pitch_range = peak = None
+    return {
+        "speaking_rate_sps": rate,
+        "pitch_median_hz": median,
+        "pitch_range_st": pitch_range,
+        "pitch_peak_hz": peak,
+        "rate_source": "call" if rate is not None else None,
+        "pitch_source": "call" if median is not None else None,
+        "syllables": tracker.syllables,
+        "speech_s": tracker.speech_s,
+        "voiced_s": voiced,
+        "range_chunks": chunks,
+    }
 
 
 def _chunks(words: Sequence[Word], length_s: float) -> list[Sequence[Word]]:

@@ -33,6 +33,7 @@ from .events import (
     Word,
     WordsEvent,
 )
+from .edges import LevelTrack
 from .judge import judge_delivery, judge_laughter, laughter_seconds, pace_band
 from .measures import BaselineTracker, compare, delivery_window, measure_span
 from .pitch import PitchTrack, align_octave, track_pitch
@@ -40,6 +41,7 @@ from .transcribe import Transcriber, transcribe_packed
 from .vad import Utterance, UtteranceSegmenter, VadOptions
 
 RECENT_S = 30.0  # words and laughter kept for context windows
+CONTEXT_GAP_S = 3.0  # an utterance further back than this is no context for the next
 # A bare "Sorry." ending an utterance waits this long (s of transcribed audio) for the next
 # utterance, which may show it was the start of a repeat request ("Sorry. You cut out.").
 FOLLOW_S = 1.5
@@ -51,7 +53,16 @@ class PipelineOptions:
     finder: apology spans; asr_pack_s: 0 transcribes each utterance as soon as it closes
     (live: lowest latency); > 0 packs utterances up to that many seconds into one Whisper
     call (files: ~5x less ASR time, same downstream processing); laughter: run the laughter detector (needs models/laughter.onnx);
-    wording: judge the apology's words (analyzer.language); wording_options: its options."""
+    wording: judge the apology's words (analyzer.language); wording_options: its options.
+    hold_for_baseline_s: an apology heard before the agent's own baseline is known (rate
+    and pitch both from this call, analyzer.measures) is judged once it is, or this many
+    seconds of transcribed audio after the apology, whichever comes first, rather than
+    against population defaults at once; 0 judges at once (reasons then name the default).
+    asr_context_s: with asr_pack_s 0 (live), each utterance is decoded behind up to this
+    many seconds of the utterances just before it (their words discarded): context the
+    packed file runs have; costs decoder time, not another Whisper call.
+    voice_edges: time spans (apologies and the baseline's sentences alike) from where the
+    voice starts and stops in the audio (analyzer.edges) instead of Whisper's word times."""
 
     thresholds: Thresholds = field(default_factory=Thresholds)
     vad: VadOptions = field(default_factory=VadOptions)
@@ -60,6 +71,9 @@ class PipelineOptions:
     laughter: bool = True
     wording: bool = True
     wording_options: Optional[object] = None
+    hold_for_baseline_s: float = 20.0
+    asr_context_s: float = 0.0
+    voice_edges: bool = False
 
 
 @dataclass
@@ -80,6 +94,13 @@ class _Held:
     pitch: PitchTrack
     words: list[Word]  # its utterance
     recent: list[Word]  # words heard before its utterance
+    later: list[Word] = field(default_factory=list)  # words of the utterances after it
+    level: Optional[LevelTrack] = None  # its utterance's energy (voice_edges)
+
+
+def _established(baseline) -> bool:
+    """True once rate and pitch both come from the agent's own speech in this call."""
+    return baseline.rate_source == "call" and baseline.pitch_source == "call"
 
 
 class Pipeline:
@@ -111,8 +132,10 @@ class Pipeline:
         self._recent_laughter: deque[LaughterSegment] = deque()
         self._pending: list[_Pending] = []
         self._held: list[_Held] = []
+        self._unjudged: list[_Held] = []  # apologies waiting for the agent's baseline
         self._queued_status: list[Event] = []
         self._asr_queue: list[Utterance] = []
+        self._asr_context_utts: deque[Utterance] = deque(maxlen=8)
         # Live capture sets this while catching up: utterances are counted, not transcribed.
         self.skip_utterances = False
         self.skipped_utterances = 0
@@ -162,6 +185,7 @@ class Pipeline:
         events += self._queue_utterances(utterances, flush=False)
         heard_until = self._heard_until_s()
         events += self._release_held(before_s=heard_until - FOLLOW_S)
+        events += self._judge_unjudged(before_s=heard_until - self.options.hold_for_baseline_s)
         events += self._finalize(heard_until - self._window_s)
         return events
 
@@ -181,10 +205,27 @@ class Pipeline:
         if self.laughter is not None:
             events += self._on_laughter(self.laughter.flush())
         events += self._release_held(before_s=float("inf"))
+        events += self._judge_unjudged(before_s=float("inf"))
         events += self._finalize(float("inf"))
         return events
 
     # -- stages ----------------------------------------------------------------------
+    def _asr_context(self) -> list[Utterance]:
+        """Utterances decoded just before the queued one, up to ``asr_context_s`` of audio
+        at most CONTEXT_GAP_S apart: decoded again with it, their words discarded."""
+        limit = self.options.asr_context_s
+        keep: list[Utterance] = []
+        total = 0.0
+        head = self._asr_queue[0].start if self._asr_queue else self.consumed_s
+        for utt in reversed(self._asr_context_utts):
+            total += utt.end - utt.start + 0.3
+            if limit <= 0 or total > limit or head - utt.end > CONTEXT_GAP_S:
+                break
+            keep.insert(0, utt)
+            head = utt.start
+        self._asr_context_utts = deque(keep, maxlen=8)
+        return keep
+
     def _queue_utterances(self, utterances: list[Utterance], flush: bool) -> list[Event]:
         """Transcribe closed utterances, packed up to ``asr_pack_s`` per Whisper call."""
         events: list[Event] = []
@@ -198,10 +239,13 @@ class Pipeline:
             full = utt is None or queued + (utt.end - utt.start) > pack_s
             if full and self._asr_queue:
                 tic = time.perf_counter()
-                batch = transcribe_packed(self.transcriber, [(u.start, u.samples) for u in self._asr_queue])
+                context = self._asr_context() if pack_s <= 0 else []
+                pieces = [(u.start, u.samples) for u in context + self._asr_queue]
+                batch = transcribe_packed(self.transcriber, pieces)[len(context) :]
                 self.timings["asr"] += time.perf_counter() - tic
                 for queued_utt, words in zip(self._asr_queue, batch):
                     events += self._on_utterance(queued_utt, words)
+                self._asr_context_utts.extend(self._asr_queue)
                 self._asr_queue = []
             if utt is not None:
                 self._asr_queue.append(utt)
@@ -218,21 +262,25 @@ class Pipeline:
         tic = time.perf_counter()
         pitch = track_pitch(utt.samples, SAMPLE_RATE, offset_s=utt.start)
         pitch = align_octave(pitch, self.baseline.snapshot().pitch_median_hz)
+        level = LevelTrack.of(utt.samples, SAMPLE_RATE, offset_s=utt.start) if self.options.voice_edges else None
         self.timings["pitch"] += time.perf_counter() - tic
         tic = time.perf_counter()
         for pending in self._pending:
             pending.after += [w for w in words if w.start >= pending.judged.apology.end]
+        for waiting in self._unjudged:
+            waiting.later += words
         events += self._release_held(before_s=float("inf"), next_words=words)
         apologies = self.finder.find(words, self.now())
         for apology in apologies:
             if self.finder.awaits_next(apology, words):
-                self._held.append(_Held(apology, pitch, words, list(self._recent_words)))
+                self._held.append(_Held(apology, pitch, words, list(self._recent_words), level=level))
             else:
-                events += self._on_apology(apology, pitch, words, list(self._recent_words))
-        self._update_baseline(words, apologies, pitch)
+                events += self._on_apology(apology, pitch, words, list(self._recent_words), level=level)
+        self._update_baseline(words, apologies, pitch, level)
+        events += self._judge_unjudged(before_s=-float("inf"))
         self._remember_words(words)
         snapshot = self.baseline.snapshot()
-        utter = compare(measure_span(words, pitch), snapshot)
+        utter = compare(measure_span(words, pitch, level=level), snapshot)
         pace = pace_band(utter.rate_vs_baseline, snapshot.rate_source, self.options.thresholds)
         events.append(
             RunningMeasures(
@@ -262,19 +310,45 @@ class Pipeline:
             follows = bool(next_words) and next_words[0].start - held.apology.end <= FOLLOW_S
             if follows and self.finder.opens_repeat_request(next_words):
                 continue  # "Sorry. [pause] Could you say that again?": not an apology
-            events += self._on_apology(held.apology, held.pitch, held.words, held.recent, later=next_words or [])
+            events += self._on_apology(held.apology, held.pitch, held.words, held.recent, later=next_words or [], level=held.level)
         self._held = still
         return events
 
+    def _judge_unjudged(self, before_s: float) -> list[Event]:
+        """Judge the apologies waiting for the agent's baseline: all of them once it is
+        established, else those that ended before ``before_s`` (waited long enough)."""
+        established = _established(self.baseline.snapshot())
+        events: list[Event] = []
+        still: list[_Held] = []
+        for waiting in self._unjudged:
+            if established or waiting.apology.end <= before_s:
+                events += self._on_apology(waiting.apology, waiting.pitch, waiting.words, waiting.recent, waiting.later, waited=True, level=waiting.level)
+            else:
+                still.append(waiting)
+        self._unjudged = still
+        return events
+
     def _on_apology(
-        self, apology: ApologyEvent, pitch: PitchTrack, words: list[Word], recent: list[Word], later: Sequence[Word] = ()
+        self,
+        apology: ApologyEvent,
+        pitch: PitchTrack,
+        words: list[Word],
+        recent: list[Word],
+        later: Sequence[Word] = (),
+        waited: bool = False,
+        level: Optional[LevelTrack] = None,
     ) -> list[Event]:
         """Measure and judge ``apology`` (in utterance ``words``; ``recent``: words heard
-        before that utterance; ``later``: words of utterances already heard after it)."""
+        before that utterance; ``later``: words of utterances already heard after it).
+        Before the agent's own baseline is known it waits (``hold_for_baseline_s``) unless
+        it already has (``waited``)."""
         thresholds = self.options.thresholds
         baseline = self.baseline.snapshot()
+        if not waited and self.options.hold_for_baseline_s > 0 and not _established(baseline):
+            self._unjudged.append(_Held(apology, pitch, words, recent, list(later), level))
+            return []
         window = delivery_window(apology.words, words, thresholds.rushed.min_syllables)
-        measures = measure_span(window, pitch, (apology.keyword_start, apology.keyword_end))
+        measures = measure_span(window, pitch, (apology.keyword_start, apology.keyword_end), level)
         if len(window) > len(apology.words):
             measures = replace(measures, measured_start_s=window[0].start, measured_end_s=window[-1].end)
         measures = compare(measures, baseline)
@@ -344,19 +418,19 @@ class Pipeline:
         after = [w for w in pending.after if w.start <= apology.end + window]
         return list(self.wording.judge(apology.words, pending.before, after))
 
-    def _update_baseline(self, words: list[Word], apologies: list[ApologyEvent], pitch: PitchTrack) -> None:
+    def _update_baseline(self, words: list[Word], apologies: list[ApologyEvent], pitch: PitchTrack, level: Optional[LevelTrack] = None) -> None:
         """Non-apology stretches of the utterance go into the baseline; all of it into the
         whole-call profile."""
-        self.profile.add(words, pitch)
+        self.profile.add(words, pitch, level)
         spans = [(a.start, a.end) for a in apologies]
         run: list[Word] = []
         for word in words:
             if any(lo <= word.start < hi or lo < word.end <= hi for lo, hi in spans):
-                self.baseline.add(run, pitch)
+                self.baseline.add(run, pitch, level)
                 run = []
             else:
                 run.append(word)
-        self.baseline.add(run, pitch)
+        self.baseline.add(run, pitch, level)
 
     def _remember_words(self, words: list[Word]) -> None:
         self._recent_words.extend(words)

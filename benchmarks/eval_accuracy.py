@@ -195,7 +195,7 @@ def main() -> int:
         if args.reports:
             out = args.reports / path.parent.name / (path.name + ".report.json")
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps({k: v for k, v in report.items() if k != "words"}))
+            out.write_text(json.dumps(report))
         pairs = score_call(found, truth, per_folder.setdefault(path.parent.name, Tally()))
         details.append(
             {

@@ -17,6 +17,7 @@ def add_analyze_command(sub) -> None:
     a.add_argument("--json", type=Path, metavar="OUT", help="write the JSON report (a folder when several inputs)")
     a.add_argument("--channel", default="auto", help="agent's channel: auto (mono, or mix of stereo), left, right, mix, or an index")
     a.add_argument("--all-speech", action="store_true", help="also report whole-call rate and pitch")
+    a.add_argument("--running-baseline", action="store_true", help="judge each apology against the speech before it only, as live does (default: the whole call's)")
     a.add_argument("--no-words", action="store_true", help="leave the word list out of the JSON report")
     a.add_argument("--quiet", action="store_true", help="no table on stdout, no progress")
     add_model_arguments(a)
@@ -83,6 +84,7 @@ def cmd_analyze(args) -> int:
             pipeline=pipeline_options(args, asr_pack_s=24.0),
             all_speech=args.all_speech,
             include_words=not args.no_words,
+            whole_call_baseline=not args.running_baseline,
         )
         analyzer = Analyzer(options)
     except (ConfigError, ModelError, FileNotFoundError) as exc:
