@@ -19,7 +19,6 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .edges import LevelTrack
 from .events import Baseline, DeliveryMeasures, Word
 from .pitch import HOP_S, PitchTrack, hz_to_semitones, pitch_stats, semitones_to_hz
 from .syllables import word_syllables
@@ -28,6 +27,7 @@ from .wordspans import pause_time, speech_duration, split_sentences
 PAUSE_S = 0.15
 SENTENCE_PAUSE_S = 0.7  # as analyzer.apology cuts apology spans
 CHUNK_S = 3.0  # baseline pitch ranges are taken over chunks about as long as an apology
+SPREAD_MIN_SYLLABLES = 6  # sentences whose rates enter the spread: as many as a judged apology has
 MIN_PROFILE_VOICED_S = 0.25  # whole-recording pitch figures need at least this much voicing
 
 
@@ -41,6 +41,8 @@ class BaselineDefaults:
     min_rate_speech_s: seconds of non-apology speech before the call's own rate is used.
     min_voiced_s: seconds of voiced frames before the call's own pitch median is used.
     min_range_chunks: chunks before the call's own pitch range is used.
+    min_spread_sentences: sentences (of SPREAD_MIN_SYLLABLES or more) before the call's
+        own sentence-to-sentence rate spread is used.
     """
 
     speaking_rate_sps: float = 4.2
@@ -48,36 +50,23 @@ class BaselineDefaults:
     min_rate_speech_s: float = 8.0
     min_voiced_s: float = 3.0
     min_range_chunks: int = 3
+    min_spread_sentences: int = 4
 
 
 def syllables_of(words: Sequence[Word]) -> int:
     return sum(word_syllables(w.text) for w in words)
 
 
-def span_seconds(words: Sequence[Word], level: Optional[LevelTrack] = None) -> float:
-    """Duration (s) of a contiguous span of words: from its first word's start to its last
-    word's end, each edge moved to where the voice starts / stops when ``level`` (the
-    utterance's energy, analyzer.edges) is given."""
-    if not words:
-        return 0.0
-    if level is None:
-        return speech_duration(words)
-    start, end = level.voice_edges(words[0].start, words[-1].end)
-    return max(0.0, end - start)
-
-
 def measure_span(
     words: Sequence[Word],
     pitch: PitchTrack,
     keyword: Optional[tuple[float, float]] = None,
-    level: Optional[LevelTrack] = None,
 ) -> DeliveryMeasures:
     """Rate and pitch of ``words`` (a contiguous span) using ``pitch`` for F0.
 
     keyword: (start, end) s of the apology keyword, to report its duration.
-    level: the utterance's energy track; span edges come from the voice (span_seconds).
     """
-    duration = span_seconds(words, level)
+    duration = speech_duration(words)
     syllables = syllables_of(words)
     speaking = duration - pause_time(words, PAUSE_S)
     stats = pitch_stats(pitch.between(words[0].start, words[-1].end)) if words else pitch_stats(np.zeros(0))
@@ -120,8 +109,11 @@ def delivery_window(span: Sequence[Word], context: Sequence[Word], min_syllables
     return window
 
 
-def compare(measures: DeliveryMeasures, baseline: Baseline) -> DeliveryMeasures:
-    """``measures`` with the *_vs_baseline and shift fields filled in."""
+def compare(measures: DeliveryMeasures, baseline: Baseline, population_log_spread: float = 0.182) -> DeliveryMeasures:
+    """``measures`` with the *_vs_baseline and shift fields filled in; ``rate_z`` is the
+    log rate ratio over the agent's sentence-to-sentence spread of log rates, or over
+    ``population_log_spread`` (real speech's, benchmarks/calibrate.py) until the call has
+    given enough sentences."""
     from dataclasses import replace
 
     shift = None
@@ -134,8 +126,12 @@ def compare(measures: DeliveryMeasures, baseline: Baseline) -> DeliveryMeasures:
     if measures.pitch_peak_hz and baseline.pitch_peak_hz:
         peak_shift = float(12.0 * np.log2(measures.pitch_peak_hz / baseline.pitch_peak_hz))
     rate_ratio = measures.speaking_rate_sps / baseline.speaking_rate_sps if baseline.speaking_rate_sps > 0 else None
+    rate_z = None
+    spread = baseline.rate_log_spread or population_log_spread
+    if rate_ratio and measures.speaking_rate_sps > 0 and spread > 0:
+        rate_z = float(np.log(rate_ratio) / spread)
     return replace(
-        measures, rate_vs_baseline=rate_ratio, pitch_shift_st=shift, range_vs_baseline=range_ratio, peak_shift_st=peak_shift
+        measures, rate_vs_baseline=rate_ratio, rate_z=rate_z, pitch_shift_st=shift, range_vs_baseline=range_ratio, peak_shift_st=peak_shift
     )
 
 
@@ -174,16 +170,23 @@ class BaselineTracker:
         self._pitch = _Histogram(0.0, 60.0, 0.1)  # semitones re 55 Hz
         self._ranges = _Histogram(0.0, 40.0, 0.1)  # per-chunk 10-90 % ranges, st
         self._peaks = _Histogram(0.0, 60.0, 0.1)  # per-chunk 90th percentiles, st re 55 Hz
+        self._log_rates = np.zeros(3)  # sentences of SPREAD_MIN_SYLLABLES+: count, sum, sum of squares of log rate
 
-    def add(self, words: Sequence[Word], pitch: PitchTrack, level: Optional[LevelTrack] = None) -> None:
-        """words: a run of non-apology speech; pitch: its utterance's F0; level: its
-        energy, to time sentences as apology spans are timed (measure_span)."""
+    def add(self, words: Sequence[Word], pitch: PitchTrack) -> None:
+        """words: a run of non-apology speech; pitch: its utterance's F0."""
         if not words:
             return
         self.syllables += syllables_of(words)
         # Sentence by sentence, as apology spans are measured: pauses between sentences
         # would otherwise slow the baseline and make every apology look rushed.
-        self.speech_s += sum(span_seconds(words[lo:hi], level) for lo, hi in split_sentences(words, SENTENCE_PAUSE_S))
+        for lo, hi in split_sentences(words, SENTENCE_PAUSE_S):
+            sentence = words[lo:hi]
+            seconds = speech_duration(sentence)
+            self.speech_s += seconds
+            syllables = syllables_of(sentence)
+            if syllables >= SPREAD_MIN_SYLLABLES and seconds > 0:
+                log_rate = float(np.log(syllables / seconds))
+                self._log_rates += np.array([1.0, log_rate, log_rate * log_rate])
         f0 = pitch.between(words[0].start, words[-1].end)
         self._pitch.add(hz_to_semitones(f0))
         for chunk in _chunks(words, CHUNK_S):
@@ -211,7 +214,13 @@ class BaselineTracker:
             pitch_range, pitch_source = d.pitch_range_st, "default"
         if median is None:
             pitch_source = "default"
+        n, total, squares = self._log_rates
+        spread = None
+        if n >= d.min_spread_sentences:
+            spread = float(np.sqrt(max(squares - total * total / n, 0.0) / (n - 1)))
         return Baseline(
+            rate_log_spread=spread,
+            rate_sentences=int(n),
             speaking_rate_sps=rate,
             pitch_median_hz=median,
             pitch_range_st=pitch_range,

@@ -33,7 +33,6 @@ from .events import (
     Word,
     WordsEvent,
 )
-from .edges import LevelTrack
 from .judge import judge_delivery, judge_laughter, laughter_seconds, pace_band
 from .measures import BaselineTracker, compare, delivery_window, measure_span
 from .pitch import PitchTrack, align_octave, track_pitch
@@ -61,8 +60,7 @@ class PipelineOptions:
     asr_context_s: with asr_pack_s 0 (live), each utterance is decoded behind up to this
     many seconds of the utterances just before it (their words discarded): context the
     packed file runs have; costs decoder time, not another Whisper call.
-    voice_edges: time spans (apologies and the baseline's sentences alike) from where the
-    voice starts and stops in the audio (analyzer.edges) instead of Whisper's word times."""
+"""
 
     thresholds: Thresholds = field(default_factory=Thresholds)
     vad: VadOptions = field(default_factory=VadOptions)
@@ -73,7 +71,6 @@ class PipelineOptions:
     wording_options: Optional[object] = None
     hold_for_baseline_s: float = 20.0
     asr_context_s: float = 0.0
-    voice_edges: bool = False
 
 
 @dataclass
@@ -95,7 +92,6 @@ class _Held:
     words: list[Word]  # its utterance
     recent: list[Word]  # words heard before its utterance
     later: list[Word] = field(default_factory=list)  # words of the utterances after it
-    level: Optional[LevelTrack] = None  # its utterance's energy (voice_edges)
 
 
 def _established(baseline) -> bool:
@@ -262,7 +258,6 @@ class Pipeline:
         tic = time.perf_counter()
         pitch = track_pitch(utt.samples, SAMPLE_RATE, offset_s=utt.start)
         pitch = align_octave(pitch, self.baseline.snapshot().pitch_median_hz)
-        level = LevelTrack.of(utt.samples, SAMPLE_RATE, offset_s=utt.start) if self.options.voice_edges else None
         self.timings["pitch"] += time.perf_counter() - tic
         tic = time.perf_counter()
         for pending in self._pending:
@@ -273,14 +268,14 @@ class Pipeline:
         apologies = self.finder.find(words, self.now())
         for apology in apologies:
             if self.finder.awaits_next(apology, words):
-                self._held.append(_Held(apology, pitch, words, list(self._recent_words), level=level))
+                self._held.append(_Held(apology, pitch, words, list(self._recent_words)))
             else:
-                events += self._on_apology(apology, pitch, words, list(self._recent_words), level=level)
-        self._update_baseline(words, apologies, pitch, level)
+                events += self._on_apology(apology, pitch, words, list(self._recent_words))
+        self._update_baseline(words, apologies, pitch)
         events += self._judge_unjudged(before_s=-float("inf"))
         self._remember_words(words)
         snapshot = self.baseline.snapshot()
-        utter = compare(measure_span(words, pitch, level=level), snapshot)
+        utter = compare(measure_span(words, pitch), snapshot, self.options.thresholds.rushed.population_log_spread)
         pace = pace_band(utter.rate_vs_baseline, snapshot.rate_source, self.options.thresholds)
         events.append(
             RunningMeasures(
@@ -310,7 +305,7 @@ class Pipeline:
             follows = bool(next_words) and next_words[0].start - held.apology.end <= FOLLOW_S
             if follows and self.finder.opens_repeat_request(next_words):
                 continue  # "Sorry. [pause] Could you say that again?": not an apology
-            events += self._on_apology(held.apology, held.pitch, held.words, held.recent, later=next_words or [], level=held.level)
+            events += self._on_apology(held.apology, held.pitch, held.words, held.recent, later=next_words or [])
         self._held = still
         return events
 
@@ -322,7 +317,7 @@ class Pipeline:
         still: list[_Held] = []
         for waiting in self._unjudged:
             if established or waiting.apology.end <= before_s:
-                events += self._on_apology(waiting.apology, waiting.pitch, waiting.words, waiting.recent, waiting.later, waited=True, level=waiting.level)
+                events += self._on_apology(waiting.apology, waiting.pitch, waiting.words, waiting.recent, waiting.later, waited=True)
             else:
                 still.append(waiting)
         self._unjudged = still
@@ -336,7 +331,6 @@ class Pipeline:
         recent: list[Word],
         later: Sequence[Word] = (),
         waited: bool = False,
-        level: Optional[LevelTrack] = None,
     ) -> list[Event]:
         """Measure and judge ``apology`` (in utterance ``words``; ``recent``: words heard
         before that utterance; ``later``: words of utterances already heard after it).
@@ -345,13 +339,13 @@ class Pipeline:
         thresholds = self.options.thresholds
         baseline = self.baseline.snapshot()
         if not waited and self.options.hold_for_baseline_s > 0 and not _established(baseline):
-            self._unjudged.append(_Held(apology, pitch, words, recent, list(later), level))
+            self._unjudged.append(_Held(apology, pitch, words, recent, list(later)))
             return []
         window = delivery_window(apology.words, words, thresholds.rushed.min_syllables)
-        measures = measure_span(window, pitch, (apology.keyword_start, apology.keyword_end), level)
+        measures = measure_span(window, pitch, (apology.keyword_start, apology.keyword_end))
         if len(window) > len(apology.words):
             measures = replace(measures, measured_start_s=window[0].start, measured_end_s=window[-1].end)
-        measures = compare(measures, baseline)
+        measures = compare(measures, baseline, thresholds.rushed.population_log_spread)
         flags = tuple(judge_delivery(measures, baseline, thresholds))
         judged = JudgedApology(apology, measures, baseline, flags, self.now())
         before = [w for w in recent + words if w.end <= apology.start]
@@ -418,19 +412,19 @@ class Pipeline:
         after = [w for w in pending.after if w.start <= apology.end + window]
         return list(self.wording.judge(apology.words, pending.before, after))
 
-    def _update_baseline(self, words: list[Word], apologies: list[ApologyEvent], pitch: PitchTrack, level: Optional[LevelTrack] = None) -> None:
+    def _update_baseline(self, words: list[Word], apologies: list[ApologyEvent], pitch: PitchTrack) -> None:
         """Non-apology stretches of the utterance go into the baseline; all of it into the
         whole-call profile."""
-        self.profile.add(words, pitch, level)
+        self.profile.add(words, pitch)
         spans = [(a.start, a.end) for a in apologies]
         run: list[Word] = []
         for word in words:
             if any(lo <= word.start < hi or lo < word.end <= hi for lo, hi in spans):
-                self.baseline.add(run, pitch, level)
+                self.baseline.add(run, pitch)
                 run = []
             else:
                 run.append(word)
-        self.baseline.add(run, pitch, level)
+        self.baseline.add(run, pitch)
 
     def _remember_words(self, words: list[Word]) -> None:
         self._recent_words.extend(words)

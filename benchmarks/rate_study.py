@@ -10,8 +10,10 @@ plus how much of the synthesised speed-up each variant measures.
 
 Variants of the span duration:
   words        first word start to last word end (Whisper's times; today)
-  energy       both edges moved to the voice onset / offset (analyzer.edges)
+  energy       both edges moved to the voice onset / offset (benchmarks/voice_edges.py)
   articulation energy edges, and silent runs >= 150 ms inside the span removed
+  nuclei       energy edges, and syllables counted acoustically (LevelTrack.nuclei_between)
+               instead of from the transcript: the cross-check
 and of the decision: ``ratio`` (rate / the agent's pooled rate) or ``z`` (log ratio over the
 spread of the agent's own sentences' log rates, at least MIN_SENTENCES of them).
 
@@ -33,12 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analyzer.audio import load_audio  # noqa: E402
-from analyzer.edges import FRAME_S, LevelTrack  # noqa: E402
+from benchmarks.voice_edges import FRAME_S, LevelTrack  # noqa: E402
 from analyzer.events import Word  # noqa: E402
 from analyzer.measures import syllables_of  # noqa: E402
 from analyzer.wordspans import split_sentences  # noqa: E402
 
-VARIANTS = ("words", "energy", "articulation")
+VARIANTS = ("words", "energy", "articulation", "nuclei")
 MIN_SYLLABLES = 6
 MIN_RATE_SPS = 5.0
 MIN_SENTENCES = 4
@@ -50,7 +52,7 @@ def span_seconds(words, level: LevelTrack, variant: str) -> float:
     if variant == "words":
         return end - start
     start, end = level.voice_edges(start, end)
-    if variant == "energy":
+    if variant in ("energy", "nuclei"):
         return end - start
     lo, hi = int((start - level.offset_s) / FRAME_S), int((end - level.offset_s) / FRAME_S)
     voiced = level.voiced[max(lo, 0) : max(hi, 0)]
@@ -65,6 +67,12 @@ def span_seconds(words, level: LevelTrack, variant: str) -> float:
     return end - start - silent * FRAME_S
 
 
+def count(words, level, variant) -> int:
+    if variant != "nuclei":
+        return syllables_of(words)
+    return level.nuclei_between(*level.voice_edges(words[0].start, words[-1].end))
+
+
 def sentence_rates(words, level, variant, exclude=()):
     """(syllables, seconds) of each sentence of ``words`` not overlapping ``exclude`` spans."""
     out = []
@@ -74,7 +82,7 @@ def sentence_rates(words, level, variant, exclude=()):
             continue
         seconds = span_seconds(s, level, variant)
         if seconds > 0.05:
-            out.append((syllables_of(s), seconds))
+            out.append((count(s, level, variant), seconds))
     return out
 
 
@@ -86,10 +94,11 @@ def judge_stats(syll, seconds, sentences):
         return rate, None, None
     pooled = sum(n for n, _ in sentences) / total_s
     logs = np.log([n / t for n, t in sentences if n >= MIN_SYLLABLES])
-    z = None
+    z = spread = None
     if len(logs) >= MIN_SENTENCES:
-        z = float(np.log(rate / pooled) / max(np.std(logs, ddof=1), 1e-3))
-    return rate, rate / pooled, z
+        spread = float(np.std(logs, ddof=1))
+        z = float(np.log(rate / pooled) / max(spread, 1e-3))
+    return rate, rate / pooled, z, spread
 
 
 def null_rows(cache: Path, shared: Path):
@@ -120,7 +129,7 @@ def null_rows(cache: Path, shared: Path):
                     sentences = sentence_rates(rest, level, variant)
                     if sum(t for _, t in sentences) < 3.0:
                         break
-                    row[variant] = judge_stats(syll, span_seconds(span, level, variant), sentences)
+                    row[variant] = judge_stats(max(count(span, level, variant), 1), span_seconds(span, level, variant), sentences)
                 else:
                     rows.append(row)
     del FinderOptions
@@ -148,25 +157,31 @@ def eval_rows(report_dirs, eval_root: Path):
                 row = {"call": str(call), "voice": call.name.split("_")[2], "speed": speed, "rushed": "rushed" in (t[0]["expected_flags"] if t else []), "syllables": syllables_of(span), "flagged_today": any(f["kind"] == "rushed" for f in apology["flags"])}
                 for variant in VARIANTS:
                     sentences = sentence_rates(words, level, variant, exclude=spans)
-                    row[variant] = judge_stats(syllables_of(span), span_seconds(span, level, variant), sentences)
+                    row[variant] = judge_stats(max(count(span, level, variant), 1), span_seconds(span, level, variant), sentences)
                 rows.append(row)
     return rows
 
 
-def fires(stats, rule, threshold):
-    rate, ratio, z = stats
+POPULATION_LOG_SPREAD = {}  # per variant: the null recordings' median sentence-to-sentence spread
+RATIO_FLOOR = 1.0
+
+
+def fires(stats, rule, threshold, variant="words"):
+    rate, ratio, z, _ = stats
     if ratio is None or rate < MIN_RATE_SPS:
         return False
     if rule == "ratio":
         return ratio >= threshold
-    return (z if z is not None else np.log(ratio) / 0.24) >= threshold  # too few sentences: real speech's spread
+    if ratio < RATIO_FLOOR:
+        return False
+    return (z if z is not None else np.log(ratio) / POPULATION_LOG_SPREAD[variant]) >= threshold  # too few sentences: real speech's spread
 
 
 def threshold_for(null, variant, rule, rate):
     """Smallest threshold whose false-flag rate on the null rows is <= ``rate``."""
     grid = np.arange(1.0, 2.5, 0.01) if rule == "ratio" else np.arange(0.5, 5.0, 0.02)
     for th in grid:
-        if np.mean([fires(r[variant], rule, th) for r in null]) <= rate:
+        if np.mean([fires(r[variant], rule, th, variant) for r in null]) <= rate:
             return float(th)
     return float(grid[-1])
 
@@ -177,12 +192,22 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=ROOT / "benchmarks/out/calibration_cache")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/rate_study.json")
+    parser.add_argument("--ratio-floor", type=float, default=1.0, help="z rule: also need at least this ratio")
     args = parser.parse_args()
+    global RATIO_FLOOR, POPULATION_LOG_SPREAD
+    RATIO_FLOOR = args.ratio_floor
     null = null_rows(args.cache, args.shared)
     calls = eval_rows(args.reports, ROOT)
-    today = np.mean([fires(r["words"], "ratio", 1.4) for r in null]) if null else None
+    today = np.mean([fires(r["words"], "ratio", 1.4) for r in null]) if null else None  # the rule of today
     print(f"null sentences: {len(null)}; today's rule (words, ratio 1.4x) fires on {today:.3f}")
-    out = {"null_sentences": len(null), "eval_apologies": len(calls), "today_false_flag_rate": today, "variants": {}}
+    out = {"null_sentences": len(null), "eval_apologies": len(calls), "today_false_flag_rate": today, "ratio_floor": RATIO_FLOOR, "variants": {}}
+    for variant in VARIANTS:
+        with_z = [r for r in null if r[variant][2] is not None]
+        POPULATION_LOG_SPREAD[variant] = float(np.median([r[variant][3] for r in with_z])) if with_z else 0.24
+        out.setdefault("population_log_spread", {})[variant] = POPULATION_LOG_SPREAD[variant]
+        tts = [r[variant][3] for r in calls if r[variant][3] is not None]
+        print(f"{variant}: sentence log-rate spread, median: real speech {POPULATION_LOG_SPREAD[variant]:.3f}, eval calls {np.median(tts):.3f}")
+        print(f"{variant}: z known for {len(with_z)} of {len(null)} null sentences, {sum(r[variant][2] is not None for r in calls)} of {len(calls)} eval apologies")
     rushed = [r for r in calls if r["rushed"]]
     print(f"eval apologies (>= {MIN_SYLLABLES} syllables): {len(calls)}, rushed {len(rushed)}")
     for variant in VARIANTS:
@@ -191,7 +216,7 @@ def main() -> int:
         print(f"\n{variant}: normal apologies' ratio median {np.median(normal):.2f}; rushed: measured / synthesised speed median {np.median(fast):.2f}")
         for rule in ("ratio", "z"):
             th = threshold_for(null, variant, rule, today)
-            got = [fires(r[variant], rule, th) for r in calls]
+            got = [fires(r[variant], rule, th, variant) for r in calls]
             tp = sum(g and r["rushed"] for g, r in zip(got, calls))
             fp = sum(g and not r["rushed"] for g, r in zip(got, calls))
             fn = sum(not g and r["rushed"] for g, r in zip(got, calls))
@@ -202,12 +227,15 @@ def main() -> int:
                 vt = sum(got[i] and calls[i]["rushed"] for i in idx)
                 vf = sum(got[i] and not calls[i]["rushed"] for i in idx)
                 vn = sum(not got[i] and calls[i]["rushed"] for i in idx)
-                per_voice[voice] = round(2 * vt / max(2 * vt + vf + vn, 1), 3)
-            wide = np.mean([fires(r[variant], rule, th) for r in null if r["channel"] == "wideband"])
-            phone = np.mean([fires(r[variant], rule, th) for r in null if r["channel"] == "telephone"])
+                per_voice[voice] = round(2 * vt / (2 * vt + vf + vn), 3) if vt + vf + vn else None
+            wide = np.mean([fires(r[variant], rule, th, variant) for r in null if r["channel"] == "wideband"])
+            phone = np.mean([fires(r[variant], rule, th, variant) for r in null if r["channel"] == "telephone"])
             f1 = 2 * p * rc / max(p + rc, 1e-9)
+            known = [r for r in null if r[variant][2] is not None]
+            known_rate = float(np.mean([fires(r[variant], rule, th, variant) for r in known])) if known else None
+            print(f"        null sentences with their recording's own spread ({len(known)}): fires on {known_rate:.3f}")
             print(f"  {rule:5s} threshold {th:.2f}: null {wide:.3f} wideband / {phone:.3f} telephone; eval P {p:.2f} R {rc:.2f} F1 {f1:.2f} per voice {per_voice}")
-            out["variants"].setdefault(variant, {})[rule] = {"threshold": th, "null_wideband": wide, "null_telephone": phone, "precision": p, "recall": rc, "f1": f1, "tp": tp, "fp": fp, "fn": fn, "per_voice_f1": per_voice}
+            out["variants"].setdefault(variant, {})[rule] = {"threshold": th, "null_wideband": wide, "null_telephone": phone, "null_with_own_spread": known_rate, "precision": p, "recall": rc, "f1": f1, "tp": tp, "fp": fp, "fn": fn, "per_voice_f1": per_voice}
         out["variants"][variant]["normal_ratio_median"] = float(np.median(normal))
         out["variants"][variant]["rushed_measured_over_synthesised_median"] = float(np.median(fast))
     args.out.parent.mkdir(parents=True, exist_ok=True)
