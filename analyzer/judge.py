@@ -50,13 +50,13 @@ def judge_rushed(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
     if ratio is None or z is None or not is_rushed(m.speaking_rate_sps, z, m.syllables, r):
         return []
     if b.rate_log_spread is not None:
-        spread = f"this agent's sentence-to-sentence spread (log s.d. {b.rate_log_spread:.2f} over {b.rate_sentences} sentences)"
+        spread = f"this agent's sentence-to-sentence spread, log s.d. {b.rate_log_spread:.2f} over {b.rate_sentences} sentences"
     else:
-        spread = f"real speech's sentence-to-sentence spread (log s.d. {r.population_log_spread:.2f}; too few of this agent's sentences yet)"
+        spread = f"real speech's sentence-to-sentence spread, log s.d. {r.population_log_spread:.2f}: too few of this agent's sentences yet"
     reason = (
         f"{m.speaking_rate_sps:.1f} syll/s, {ratio:.2f}x {_basis(b, b.rate_source)} "
-        f"{b.speaking_rate_sps:.1f} syll/s: {z:.1f} times {spread} "
-        f"(thresholds {r.min_rate_z:.1f} and {r.min_rate_sps:.1f} syll/s)"
+        f"{b.speaking_rate_sps:.1f} syll/s, {z:.1f} spreads above it ({spread}; "
+        f"thresholds {r.min_rate_z:.1f} spreads and {r.min_rate_sps:.1f} syll/s)"
     )
     return [Flag("rushed", reason, round(z, 3), r.min_rate_z)]
 
