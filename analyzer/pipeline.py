@@ -40,7 +40,6 @@ from .transcribe import Transcriber, transcribe_packed
 from .vad import Utterance, UtteranceSegmenter, VadOptions
 
 RECENT_S = 30.0  # words and laughter kept for context windows
-CONTEXT_GAP_S = 3.0  # an utterance further back than this is no context for the next
 # A bare "Sorry." ending an utterance waits this long (s of transcribed audio) for the next
 # utterance, which may show it was the start of a repeat request ("Sorry. You cut out.").
 FOLLOW_S = 1.5
@@ -57,10 +56,7 @@ class PipelineOptions:
     and pitch both from this call, analyzer.measures) is judged once it is, or this many
     seconds of transcribed audio after the apology, whichever comes first, rather than
     against population defaults at once; 0 judges at once (reasons then name the default).
-    asr_context_s: with asr_pack_s 0 (live), each utterance is decoded behind up to this
-    many seconds of the utterances just before it (their words discarded): context the
-    packed file runs have; costs decoder time, not another Whisper call.
-"""
+    """
 
     thresholds: Thresholds = field(default_factory=Thresholds)
     vad: VadOptions = field(default_factory=VadOptions)
@@ -70,7 +66,6 @@ class PipelineOptions:
     wording: bool = True
     wording_options: Optional[object] = None
     hold_for_baseline_s: float = 20.0
-    asr_context_s: float = 0.0
 
 
 @dataclass
@@ -131,7 +126,6 @@ class Pipeline:
         self._unjudged: list[_Held] = []  # apologies waiting for the agent's baseline
         self._queued_status: list[Event] = []
         self._asr_queue: list[Utterance] = []
-        self._asr_context_utts: deque[Utterance] = deque(maxlen=8)
         # Live capture sets this while catching up: utterances are counted, not transcribed.
         self.skip_utterances = False
         self.skipped_utterances = 0
@@ -206,22 +200,6 @@ class Pipeline:
         return events
 
     # -- stages ----------------------------------------------------------------------
-    def _asr_context(self) -> list[Utterance]:
-        """Utterances decoded just before the queued one, up to ``asr_context_s`` of audio
-        at most CONTEXT_GAP_S apart: decoded again with it, their words discarded."""
-        limit = self.options.asr_context_s
-        keep: list[Utterance] = []
-        total = 0.0
-        head = self._asr_queue[0].start if self._asr_queue else self.consumed_s
-        for utt in reversed(self._asr_context_utts):
-            total += utt.end - utt.start + 0.3
-            if limit <= 0 or total > limit or head - utt.end > CONTEXT_GAP_S:
-                break
-            keep.insert(0, utt)
-            head = utt.start
-        self._asr_context_utts = deque(keep, maxlen=8)
-        return keep
-
     def _queue_utterances(self, utterances: list[Utterance], flush: bool) -> list[Event]:
         """Transcribe closed utterances, packed up to ``asr_pack_s`` per Whisper call."""
         events: list[Event] = []
@@ -235,13 +213,10 @@ class Pipeline:
             full = utt is None or queued + (utt.end - utt.start) > pack_s
             if full and self._asr_queue:
                 tic = time.perf_counter()
-                context = self._asr_context() if pack_s <= 0 else []
-                pieces = [(u.start, u.samples) for u in context + self._asr_queue]
-                batch = transcribe_packed(self.transcriber, pieces)[len(context) :]
+                batch = transcribe_packed(self.transcriber, [(u.start, u.samples) for u in self._asr_queue])
                 self.timings["asr"] += time.perf_counter() - tic
                 for queued_utt, words in zip(self._asr_queue, batch):
                     events += self._on_utterance(queued_utt, words)
-                self._asr_context_utts.extend(self._asr_queue)
                 self._asr_queue = []
             if utt is not None:
                 self._asr_queue.append(utt)

@@ -167,7 +167,6 @@ def main() -> int:
     parser.add_argument("--asr-cache", type=Path, default=None, help="folder caching Whisper's words per utterance")
     parser.add_argument("--reports", type=Path, default=None, help="folder to write every call's report to")
     parser.add_argument("--limit", type=int, default=0, help="at most N calls per folder (0 = all)")
-    parser.add_argument("--asr-context", type=float, default=0.0, help="with --live-asr: decode each utterance behind this many seconds of the ones before it")
     parser.add_argument("--hold-for-baseline", type=float, default=None, help="seconds an apology heard before the agent's baseline waits for it (default: the pipeline's)")
     args = parser.parse_args()
     calls = []
@@ -184,8 +183,6 @@ def main() -> int:
         options = replace(options, transcriber=replace(options.transcriber, beam_size=args.beam_size))
     if args.live_asr:
         options = replace(options, pipeline=replace(options.pipeline, asr_pack_s=0.0))
-    if args.asr_context:
-        options = replace(options, pipeline=replace(options.pipeline, asr_context_s=args.asr_context))
     if args.hold_for_baseline is not None:
         options = replace(options, pipeline=replace(options.pipeline, hold_for_baseline_s=args.hold_for_baseline))
     if (args.live_asr or args.running_baseline) and hasattr(options, "whole_call_baseline"):
@@ -226,7 +223,7 @@ def main() -> int:
             print(f"{name:<16} " + "  ".join(f"{f1[k]['f1']:.2f}" for k in TONE_FLAGS))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     baseline = "whole call" if getattr(options, "whole_call_baseline", False) else "running (heard before the apology)"
-    setup = {"asr": "per utterance (live)" if args.live_asr else "packed 24 s (analyze)", "baseline": baseline, "asr_context_s": args.asr_context, "beam_size": options.transcriber.beam_size, "laughter": options.pipeline.laughter}
+    setup = {"asr": "per utterance (live)" if args.live_asr else "packed 24 s (analyze)", "baseline": baseline, "beam_size": options.transcriber.beam_size, "laughter": options.pipeline.laughter}
     folders = {name: tally.summary() for name, tally in per_folder.items()}
     record = {"setup": setup, "calls": len(calls), "apologies": apology, "flags": flags, "no_apology_tone_flags": no_apology_tone_flags, "per_folder": folders, "details": details}
     args.out.write_text(json.dumps(record, indent=1))
