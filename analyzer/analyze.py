@@ -17,11 +17,13 @@ from .audio import SAMPLE_RATE, DecodedAudio, load_audio
 from .diarize import Diarization, DiarizeOptions, diarize, mute_spans
 from .events import StatusEvent
 from .greeting import make_greeter
+from .measures import measured_profile
 from .pipeline import Pipeline, PipelineOptions, run_to_end
 from .report import build_report
 from .timeline import PitchContour, build_timeline
 from .transcribe import Transcriber, TranscriberOptions
 from .vad import load_silero_session
+from .wholecall import rejudge_events
 
 SILENCE_RMS = 1e-4  # below -80 dBFS: nothing to analyse
 HINT_SEPARATION = 1.0  # one voice found, yet this separated: say --speakers 2 exists (the real telephone call: 1.05)
@@ -35,7 +37,10 @@ class AnalyzeOptions:
     that the HTML report draws;
     speakers: on mono (or mixed-down) audio, "auto" finds one or two voices, "1" takes all
     speech as the agent's, "2" always separates two; agent_voice: a recording of the agent
-    alone (enrolment) that names which voice is the agent."""
+    alone (enrolment) that names which voice is the agent.;
+    whole_call_baseline: judge every apology's tone against the agent's baseline from the
+    whole call (analyzer.wholecall); False keeps the running baseline live capture uses
+    (speech heard before the apology only), for parity with live."""
 
     channel: Union[str, int] = "auto"
     transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
@@ -46,6 +51,7 @@ class AnalyzeOptions:
     speakers: str = "auto"
     agent_voice: Optional[Path] = None
     diarize: DiarizeOptions = field(default_factory=DiarizeOptions)
+    whole_call_baseline: bool = True
 
 
 def load_laughter_detector(enabled: bool) -> tuple[Optional[object], Optional[str]]:
@@ -156,6 +162,8 @@ class Analyzer:
         progress = (lambda done: on_progress(done, duration)) if on_progress else None
         tic = time.perf_counter()
         events = run_to_end(pipeline, samples, on_progress=progress)
+        if self.options.whole_call_baseline:
+            events = rejudge_events(events, pipeline.baseline.snapshot(), pipeline.options.thresholds)
         wall = time.perf_counter() - tic
         if len(samples) == 0:
             events.append(StatusEvent("warning", "the recording holds no audio samples"))
@@ -178,7 +186,7 @@ class Analyzer:
             "real_time_factor": (wall + decode_s) / duration if duration > 0 else None,
             "stages_s": stages,
         }
-        profile = asdict(pipeline.profile.snapshot()) if self.options.all_speech else None
+        profile = measured_profile(pipeline.profile) if self.options.all_speech else None
         baseline = pipeline.baseline.snapshot()
         timeline = build_timeline(events, contour, baseline, pipeline.options.thresholds) if contour is not None else None
         report = build_report(

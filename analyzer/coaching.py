@@ -29,18 +29,24 @@ def coaching(kind: str, reason: str) -> str:
     """A short, human instruction for a flag ("Slow down: 5.9 syll/s, your usual 4.2")."""
     if kind == "rushed":
         rate = _num(r"([\d.]+) syll/s,", reason)
-        usual = _num(r"usual ([\d.]+) syll/s", reason) or _num(r"default ([\d.]+) syll/s", reason)
+        usual = _num(r"usual ([\d.]+) syll/s", reason)
+        typical = _num(r"default ([\d.]+) syll/s", reason)
         if rate and usual:
             return f"Slow down: {rate} syll/s, your usual {usual}"
+        if rate and typical:  # not the agent's own pace: do not call it theirs
+            return f"Slow down: {rate} syll/s, typical speech is {typical} (your own pace is not known yet)"
         return "Slow down: that apology was rushed"
     if kind == "cheerful":
         shift = _num(r"pitch ([+-][\d.]+) st", reason)
         return f"Lower, steadier tone: pitch {shift} st above your usual" if shift else "Lower, steadier tone: it sounded upbeat"
     if kind == "flat":
         rng = _num(r"pitch range ([\d.]+) st", reason)
-        usual = _num(r"(?:usual|default) ([\d.]+) st", reason)
+        usual = _num(r"usual ([\d.]+) st", reason)
+        typical = _num(r"default ([\d.]+) st", reason)
         if rng and usual:
             return f"Mean it: pitch range {rng} st, your usual {usual} (sounds read out)"
+        if rng and typical:
+            return f"Mean it: pitch range {rng} st, typical speech is {typical} (sounds read out)"
         return "Mean it: the apology sounded flat, read out"
     if kind == "nervous_laugh":
         return "Careful: laughter during the apology"

@@ -27,12 +27,17 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class RushedThresholds:
-    """rushed: apology rate >= min_rate_ratio x baseline rate AND >= min_rate_sps
-    syllables/s, with at least min_syllables syllables (fewer give no stable rate)."""
+    """rushed: the apology's rate is min_rate_z or more of the agent's own sentence-to-
+    sentence spreads above their usual rate (log rate ratio / s.d. of their sentences' log
+    rates; population_log_spread until the call has 4 such sentences) AND >= min_rate_sps
+    syllables/s, with at least min_syllables syllables (fewer give no stable rate).
+    min_rate_ratio: the pace gauge's "fast" band (and the old fixed-ratio rule)."""
 
     min_rate_ratio: float = 1.4
     min_rate_sps: float = 5.0
     min_syllables: int = 6
+    min_rate_z: float = 1.8
+    population_log_spread: float = 0.182
 
 
 @dataclass(frozen=True)

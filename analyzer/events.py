@@ -69,6 +69,8 @@ class DeliveryMeasures:
     measured_start_s / measured_end_s: set when the apology was too short to measure on
     its own ("My apologies.") and rate and pitch cover it plus the words said with it in
     the same breath (analyzer.measures.delivery_window); None otherwise.
+    rate_z: log(rate_vs_baseline) over the agent's sentence-to-sentence spread of log
+    rates (``Baseline.rate_log_spread``, or real speech's until the call has enough).
     """
 
     duration_s: float
@@ -87,6 +89,7 @@ class DeliveryMeasures:
     peak_shift_st: Optional[float] = None
     measured_start_s: Optional[float] = None
     measured_end_s: Optional[float] = None
+    rate_z: Optional[float] = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ class Baseline:
 
     ``source`` is "call" once enough speech was heard, else "default" (population
     defaults, documented in analyzer/config.py) or "partial" for pitch-only fallbacks.
+    rate_log_spread: standard deviation of the natural log of the agent's sentence rates
+    (sentences of 6+ syllables; None until ``rate_sentences`` reaches 4).
     """
 
     speaking_rate_sps: float
@@ -105,6 +110,8 @@ class Baseline:
     rate_source: str
     pitch_source: str
     pitch_peak_hz: Optional[float] = None
+    rate_log_spread: Optional[float] = None
+    rate_sentences: int = 0
 
 
 @dataclass(frozen=True)

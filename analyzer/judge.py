@@ -20,8 +20,9 @@ def _basis(baseline: Baseline, source: str) -> str:
 # The rules on bare numbers, shared with benchmarks/calibrate.py (false-flag rates).
 
 
-def is_rushed(rate_sps: float, rate_ratio: float, syllables: int, r: RushedThresholds) -> bool:
-    return syllables >= r.min_syllables and rate_ratio >= r.min_rate_ratio and rate_sps >= r.min_rate_sps
+def is_rushed(rate_sps: float, rate_z: float, syllables: int, r: RushedThresholds) -> bool:
+    """rate_z: log rate ratio over the agent's sentence spread (analyzer.measures.compare)."""
+    return syllables >= r.min_syllables and rate_z >= r.min_rate_z and rate_sps >= r.min_rate_sps
 
 
 def is_cheerful(shift_st: float, peak_shift_st: float, c: CheerfulThresholds) -> bool:
@@ -44,15 +45,20 @@ def pace_band(rate_ratio: Optional[float], rate_source: str, t: Thresholds) -> s
 
 
 def judge_rushed(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
-    ratio = m.rate_vs_baseline
+    ratio, z = m.rate_vs_baseline, m.rate_z
     r = t.rushed
-    if ratio is None or not is_rushed(m.speaking_rate_sps, ratio, m.syllables, r):
+    if ratio is None or z is None or not is_rushed(m.speaking_rate_sps, z, m.syllables, r):
         return []
+    if b.rate_log_spread is not None:
+        spread = f"this agent's sentence-to-sentence spread, log s.d. {b.rate_log_spread:.2f} over {b.rate_sentences} sentences"
+    else:
+        spread = f"real speech's sentence-to-sentence spread, log s.d. {r.population_log_spread:.2f}: too few of this agent's sentences yet"
     reason = (
         f"{m.speaking_rate_sps:.1f} syll/s, {ratio:.2f}x {_basis(b, b.rate_source)} "
-        f"{b.speaking_rate_sps:.1f} syll/s (thresholds {r.min_rate_ratio:.2f}x and {r.min_rate_sps:.1f} syll/s)"
+        f"{b.speaking_rate_sps:.1f} syll/s, {z:.1f} spreads above it ({spread}; "
+        f"thresholds {r.min_rate_z:.1f} spreads and {r.min_rate_sps:.1f} syll/s)"
     )
-    return [Flag("rushed", reason, round(ratio, 3), t.rushed.min_rate_ratio)]
+    return [Flag("rushed", reason, round(z, 3), r.min_rate_z)]
 
 
 def judge_cheerful(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:

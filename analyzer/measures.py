@@ -27,6 +27,8 @@ from .wordspans import pause_time, speech_duration, split_sentences
 PAUSE_S = 0.15
 SENTENCE_PAUSE_S = 0.7  # as analyzer.apology cuts apology spans
 CHUNK_S = 3.0  # baseline pitch ranges are taken over chunks about as long as an apology
+SPREAD_MIN_SYLLABLES = 6  # sentences whose rates enter the spread: as many as a judged apology has
+MIN_PROFILE_VOICED_S = 0.25  # whole-recording pitch figures need at least this much voicing
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class BaselineDefaults:
     min_rate_speech_s: seconds of non-apology speech before the call's own rate is used.
     min_voiced_s: seconds of voiced frames before the call's own pitch median is used.
     min_range_chunks: chunks before the call's own pitch range is used.
+    min_spread_sentences: sentences (of SPREAD_MIN_SYLLABLES or more) before the call's
+        own sentence-to-sentence rate spread is used.
     """
 
     speaking_rate_sps: float = 4.2
@@ -46,6 +50,7 @@ class BaselineDefaults:
     min_rate_speech_s: float = 8.0
     min_voiced_s: float = 3.0
     min_range_chunks: int = 3
+    min_spread_sentences: int = 4
 
 
 def syllables_of(words: Sequence[Word]) -> int:
@@ -104,8 +109,11 @@ def delivery_window(span: Sequence[Word], context: Sequence[Word], min_syllables
     return window
 
 
-def compare(measures: DeliveryMeasures, baseline: Baseline) -> DeliveryMeasures:
-    """``measures`` with the *_vs_baseline and shift fields filled in."""
+def compare(measures: DeliveryMeasures, baseline: Baseline, population_log_spread: float = 0.182) -> DeliveryMeasures:
+    """``measures`` with the *_vs_baseline and shift fields filled in; ``rate_z`` is the
+    log rate ratio over the agent's sentence-to-sentence spread of log rates, or over
+    ``population_log_spread`` (real speech's, benchmarks/calibrate.py) until the call has
+    given enough sentences."""
     from dataclasses import replace
 
     shift = None
@@ -118,8 +126,12 @@ def compare(measures: DeliveryMeasures, baseline: Baseline) -> DeliveryMeasures:
     if measures.pitch_peak_hz and baseline.pitch_peak_hz:
         peak_shift = float(12.0 * np.log2(measures.pitch_peak_hz / baseline.pitch_peak_hz))
     rate_ratio = measures.speaking_rate_sps / baseline.speaking_rate_sps if baseline.speaking_rate_sps > 0 else None
+    rate_z = None
+    spread = baseline.rate_log_spread or population_log_spread
+    if rate_ratio and measures.speaking_rate_sps > 0 and spread > 0:
+        rate_z = float(np.log(rate_ratio) / spread)
     return replace(
-        measures, rate_vs_baseline=rate_ratio, pitch_shift_st=shift, range_vs_baseline=range_ratio, peak_shift_st=peak_shift
+        measures, rate_vs_baseline=rate_ratio, rate_z=rate_z, pitch_shift_st=shift, range_vs_baseline=range_ratio, peak_shift_st=peak_shift
     )
 
 
@@ -158,14 +170,23 @@ class BaselineTracker:
         self._pitch = _Histogram(0.0, 60.0, 0.1)  # semitones re 55 Hz
         self._ranges = _Histogram(0.0, 40.0, 0.1)  # per-chunk 10-90 % ranges, st
         self._peaks = _Histogram(0.0, 60.0, 0.1)  # per-chunk 90th percentiles, st re 55 Hz
+        self._log_rates = np.zeros(3)  # sentences of SPREAD_MIN_SYLLABLES+: count, sum, sum of squares of log rate
 
     def add(self, words: Sequence[Word], pitch: PitchTrack) -> None:
+        """words: a run of non-apology speech; pitch: its utterance's F0."""
         if not words:
             return
         self.syllables += syllables_of(words)
         # Sentence by sentence, as apology spans are measured: pauses between sentences
         # would otherwise slow the baseline and make every apology look rushed.
-        self.speech_s += sum(speech_duration(words[lo:hi]) for lo, hi in split_sentences(words, SENTENCE_PAUSE_S))
+        for lo, hi in split_sentences(words, SENTENCE_PAUSE_S):
+            sentence = words[lo:hi]
+            seconds = speech_duration(sentence)
+            self.speech_s += seconds
+            syllables = syllables_of(sentence)
+            if syllables >= SPREAD_MIN_SYLLABLES and seconds > 0:
+                log_rate = float(np.log(syllables / seconds))
+                self._log_rates += np.array([1.0, log_rate, log_rate * log_rate])
         f0 = pitch.between(words[0].start, words[-1].end)
         self._pitch.add(hz_to_semitones(f0))
         for chunk in _chunks(words, CHUNK_S):
@@ -193,7 +214,13 @@ class BaselineTracker:
             pitch_range, pitch_source = d.pitch_range_st, "default"
         if median is None:
             pitch_source = "default"
+        n, total, squares = self._log_rates
+        spread = None
+        if n >= d.min_spread_sentences:
+            spread = float(np.sqrt(max(squares - total * total / n, 0.0) / (n - 1)))
         return Baseline(
+            rate_log_spread=spread,
+            rate_sentences=int(n),
             speaking_rate_sps=rate,
             pitch_median_hz=median,
             pitch_range_st=pitch_range,
@@ -203,6 +230,43 @@ class BaselineTracker:
             pitch_source=pitch_source,
             pitch_peak_hz=peak,
         )
+
+
+def measured_profile(tracker: BaselineTracker) -> dict:
+    """What ``tracker`` measured, with no population default in it: whole-recording
+    figures (``--all-speech``) for recordings of any length, even a 2 s clip.
+
+    Keys as ``Baseline`` (speaking_rate_sps, pitch_median_hz, pitch_range_st,
+    pitch_peak_hz: syll/s, Hz, st, Hz; rate_source / pitch_source "call", or None when
+    nothing was measured) plus what they rest on: syllables, speech_s, voiced_s and
+    range_chunks (3 s chunks with 0.5 s voiced behind the typical range).  The typical
+    range is the median chunk range when there is a chunk, else the 10-90 % range of all
+    voiced frames (at least MIN_PROFILE_VOICED_S of them); a value is None only when there
+    was nothing to measure it on.
+    """
+    rate = tracker.syllables / tracker.speech_s if tracker.speech_s > 0 and tracker.syllables else None
+    voiced = tracker.voiced_s
+    median = semitones_to_hz(tracker._pitch.percentile(50)) if voiced >= MIN_PROFILE_VOICED_S else None
+    chunks = tracker._ranges.total
+    if chunks:
+        pitch_range, peak = tracker._ranges.percentile(50), semitones_to_hz(tracker._peaks.percentile(50))
+    elif median is not None:
+        pitch_range = tracker._pitch.percentile(90) - tracker._pitch.percentile(10)
+        peak = semitones_to_hz(tracker._pitch.percentile(90))
+    else:
+        pitch_range = peak = None
+    return {
+        "speaking_rate_sps": rate,
+        "pitch_median_hz": median,
+        "pitch_range_st": pitch_range,
+        "pitch_peak_hz": peak,
+        "rate_source": "call" if rate is not None else None,
+        "pitch_source": "call" if median is not None else None,
+        "syllables": tracker.syllables,
+        "speech_s": tracker.speech_s,
+        "voiced_s": voiced,
+        "range_chunks": chunks,
+    }
 
 
 def _chunks(words: Sequence[Word], length_s: float) -> list[Sequence[Word]]:

@@ -52,7 +52,12 @@ class PipelineOptions:
     finder: apology spans; asr_pack_s: 0 transcribes each utterance as soon as it closes
     (live: lowest latency); > 0 packs utterances up to that many seconds into one Whisper
     call (files: ~5x less ASR time, same downstream processing); laughter: run the laughter detector (needs models/laughter.onnx);
-    wording: judge the apology's words (analyzer.language); wording_options: its options."""
+    wording: judge the apology's words (analyzer.language); wording_options: its options.
+    hold_for_baseline_s: an apology heard before the agent's own baseline is known (rate
+    and pitch both from this call, analyzer.measures) is judged once it is, or this many
+    seconds of transcribed audio after the apology, whichever comes first, rather than
+    against population defaults at once; 0 judges at once (reasons then name the default).
+    """
 
     thresholds: Thresholds = field(default_factory=Thresholds)
     vad: VadOptions = field(default_factory=VadOptions)
@@ -62,6 +67,7 @@ class PipelineOptions:
     wording: bool = True
     wording_options: Optional[object] = None
     bleed_gate: Optional[BleedOptions] = None  # live: drop far-end bleed (analyzer.bleed)
+    hold_for_baseline_s: float = 20.0
 
 
 @dataclass
@@ -82,6 +88,12 @@ class _Held:
     pitch: PitchTrack
     words: list[Word]  # its utterance
     recent: list[Word]  # words heard before its utterance
+    later: list[Word] = field(default_factory=list)  # words of the utterances after it
+
+
+def _established(baseline) -> bool:
+    """True once rate and pitch both come from the agent's own speech in this call."""
+    return baseline.rate_source == "call" and baseline.pitch_source == "call"
 
 
 class Pipeline:
@@ -113,6 +125,7 @@ class Pipeline:
         self._recent_laughter: deque[LaughterSegment] = deque()
         self._pending: list[_Pending] = []
         self._held: list[_Held] = []
+        self._unjudged: list[_Held] = []  # apologies waiting for the agent's baseline
         self._queued_status: list[Event] = []
         self._asr_queue: list[Utterance] = []
         # Live capture sets this while catching up: utterances are counted, not transcribed.
@@ -167,6 +180,7 @@ class Pipeline:
         events += self._queue_utterances(utterances, flush=False)
         heard_until = self._heard_until_s()
         events += self._release_held(before_s=heard_until - FOLLOW_S)
+        events += self._judge_unjudged(before_s=heard_until - self.options.hold_for_baseline_s)
         events += self._finalize(heard_until - self._window_s)
         return events
 
@@ -186,6 +200,7 @@ class Pipeline:
         if self.laughter is not None:
             events += self._on_laughter(self.laughter.flush())
         events += self._release_held(before_s=float("inf"))
+        events += self._judge_unjudged(before_s=float("inf"))
         events += self._finalize(float("inf"))
         return events
 
@@ -231,6 +246,8 @@ class Pipeline:
         tic = time.perf_counter()
         for pending in self._pending:
             pending.after += [w for w in words if w.start >= pending.judged.apology.end]
+        for waiting in self._unjudged:
+            waiting.later += words
         events += self._release_held(before_s=float("inf"), next_words=words)
         apologies = self.finder.find(words, self.now())
         for apology in apologies:
@@ -239,9 +256,10 @@ class Pipeline:
             else:
                 events += self._on_apology(apology, pitch, words, list(self._recent_words))
         self._update_baseline(words, apologies, pitch)
+        events += self._judge_unjudged(before_s=-float("inf"))
         self._remember_words(words)
         snapshot = self.baseline.snapshot()
-        utter = compare(measure_span(words, pitch), snapshot)
+        utter = compare(measure_span(words, pitch), snapshot, self.options.thresholds.rushed.population_log_spread)
         pace = pace_band(utter.rate_vs_baseline, snapshot.rate_source, self.options.thresholds)
         events.append(
             RunningMeasures(
@@ -275,18 +293,43 @@ class Pipeline:
         self._held = still
         return events
 
+    def _judge_unjudged(self, before_s: float) -> list[Event]:
+        """Judge the apologies waiting for the agent's baseline: all of them once it is
+        established, else those that ended before ``before_s`` (waited long enough)."""
+        established = _established(self.baseline.snapshot())
+        events: list[Event] = []
+        still: list[_Held] = []
+        for waiting in self._unjudged:
+            if established or waiting.apology.end <= before_s:
+                events += self._on_apology(waiting.apology, waiting.pitch, waiting.words, waiting.recent, waiting.later, waited=True)
+            else:
+                still.append(waiting)
+        self._unjudged = still
+        return events
+
     def _on_apology(
-        self, apology: ApologyEvent, pitch: PitchTrack, words: list[Word], recent: list[Word], later: Sequence[Word] = ()
+        self,
+        apology: ApologyEvent,
+        pitch: PitchTrack,
+        words: list[Word],
+        recent: list[Word],
+        later: Sequence[Word] = (),
+        waited: bool = False,
     ) -> list[Event]:
         """Measure and judge ``apology`` (in utterance ``words``; ``recent``: words heard
-        before that utterance; ``later``: words of utterances already heard after it)."""
+        before that utterance; ``later``: words of utterances already heard after it).
+        Before the agent's own baseline is known it waits (``hold_for_baseline_s``) unless
+        it already has (``waited``)."""
         thresholds = self.options.thresholds
         baseline = self.baseline.snapshot()
+        if not waited and self.options.hold_for_baseline_s > 0 and not _established(baseline):
+            self._unjudged.append(_Held(apology, pitch, words, recent, list(later)))
+            return []
         window = delivery_window(apology.words, words, thresholds.rushed.min_syllables)
         measures = measure_span(window, pitch, (apology.keyword_start, apology.keyword_end))
         if len(window) > len(apology.words):
             measures = replace(measures, measured_start_s=window[0].start, measured_end_s=window[-1].end)
-        measures = compare(measures, baseline)
+        measures = compare(measures, baseline, thresholds.rushed.population_log_spread)
         flags = tuple(judge_delivery(measures, baseline, thresholds))
         judged = JudgedApology(apology, measures, baseline, flags, self.now())
         before = [w for w in recent + words if w.end <= apology.start]

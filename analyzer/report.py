@@ -106,9 +106,11 @@ def render_text(report: dict[str, Any], name: str = "") -> str:
         lines.append(f"laughter: {spans}")
     if "all_speech" in report:
         p = report["all_speech"]
+        rate = f"{p['speaking_rate_sps']:.1f} syll/s" if p.get("speaking_rate_sps") is not None else "rate n/a"
         median = f"{p['pitch_median_hz']:.0f} Hz" if p.get("pitch_median_hz") else "n/a"
+        spread = f"{p['pitch_range_st']:.1f} st" if p.get("pitch_range_st") is not None else "n/a"
         lines.append(
-            f"all speech: {p['speech_s']:.1f} s, {p['speaking_rate_sps']:.1f} syll/s, pitch median {median}, "
-            f"typical range {p['pitch_range_st']:.1f} st"
+            f"all speech: {p['speech_s']:.1f} s, {rate} ({p.get('syllables', 0)} syllables), pitch median {median} "
+            f"({p.get('voiced_s', 0.0):.1f} s voiced), typical range {spread}"
         )
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 import pickle
 import sys
 import time
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer.apology import FinderOptions, split_sentences  # noqa: E402
 from analyzer.audio import load_audio  # noqa: E402
+from analyzer.config import RushedThresholds  # noqa: E402
 from analyzer.judge import is_cheerful, is_flat, is_rushed  # noqa: E402
 from analyzer.measures import BaselineTracker, compare, measure_span  # noqa: E402
 from analyzer.pitch import hz_to_semitones, pitch_stats, track_pitch  # noqa: E402
@@ -87,6 +89,7 @@ def _sentence_measures(words, pitch, path):
                 "syllables": m.syllables,
                 "rate_sps": m.speaking_rate_sps,
                 "rate_ratio": m.rate_vs_baseline,
+                "rate_log_spread": base.rate_log_spread,  # this recording's own, None with < 4 sentences
                 "pitch_shift_st": m.pitch_shift_st,
                 "range_st": m.pitch_range_st,
                 "range_ratio": m.range_vs_baseline if base.pitch_source == "call" else None,
@@ -132,6 +135,11 @@ def emodb_effects(shared: Path):
     return rows
 
 
+def _rate_z(row, population_spread):
+    """The row's log rate ratio over its recording's spread (or real speech's)."""
+    return float(np.log(row["rate_ratio"]) / (row["rate_log_spread"] or population_spread))
+
+
 def pct(values, qs=(5, 50, 90, 95, 98, 99)):
     v = np.asarray([x for x in values if x is not None], dtype=float)
     return {f"p{q}": round(float(np.percentile(v, q)), 3) for q in qs} | {"n": int(len(v))} if len(v) else {"n": 0}
@@ -163,6 +171,27 @@ def main() -> int:
 
     t = load_thresholds()
     summary = {"files": len(files)}
+    # rushed: the log rate ratio over the speaker's sentence-to-sentence spread.  Real
+    # speech's spread (for calls with too few sentences yet) is the median of the
+    # recordings' own; the z threshold is set where the rule fires no more often than the
+    # previous fixed rule (1.4x and 5 syll/s) did on the same sentences.
+    judged = [r for r in rows if r["syllables"] >= t.rushed.min_syllables]
+    own = [r["rate_log_spread"] for r in judged if r["rate_log_spread"] is not None and r["channel"] == "wideband"]
+    spread = float(np.median(own)) if own else t.rushed.population_log_spread
+    old = RushedThresholds(min_rate_ratio=1.4, min_rate_sps=5.0, min_syllables=t.rushed.min_syllables)
+    ratio_rule_rate = {c: float(np.mean([r["rate_ratio"] >= old.min_rate_ratio and r["rate_sps"] >= old.min_rate_sps for r in judged if r["channel"] == c])) for c in CHANNELS}
+    target = float(np.mean(list(ratio_rule_rate.values())))
+    z_for_target = next(
+        (float(z) for z in np.arange(1.0, 4.0, 0.05) if np.mean([is_rushed(r["rate_sps"], _rate_z(r, spread), r["syllables"], replace(t.rushed, min_rate_z=float(z))) for r in judged]) <= target),
+        None,
+    )
+    summary["rushed_spread"] = {
+        "population_log_spread": round(spread, 3),
+        "recordings_sentences_with_own_spread": len(own),
+        "fixed_ratio_rule_rate": round(target, 4),
+        "min_rate_z_for_that_rate": round(z_for_target, 2) if z_for_target is not None else None,
+        "configured": {"min_rate_z": t.rushed.min_rate_z, "population_log_spread": t.rushed.population_log_spread},
+    }
     for channel in CHANNELS:
         spans = [r for r in rows if r["syllables"] >= 5 and r["channel"] == channel]
         voiced = [r for r in spans if r["voiced_s"] >= 0.6]
@@ -176,7 +205,8 @@ def main() -> int:
             "population_rate_sps": pct([r["rate_sps"] for r in spans], qs=(10, 50, 90)),
             # Joint false-alarm rates of the default rules on this null set.
             "false_flag_rate": {
-                "rushed": float(np.mean([is_rushed(r["rate_sps"], r["rate_ratio"], r["syllables"], t.rushed) for r in spans if r["syllables"] >= t.rushed.min_syllables])),
+                "rushed": float(np.mean([is_rushed(r["rate_sps"], _rate_z(r, t.rushed.population_log_spread), r["syllables"], t.rushed) for r in spans if r["syllables"] >= t.rushed.min_syllables])),
+                "rushed_fixed_ratio_1.4": ratio_rule_rate[channel],
                 # over the spans each rule may judge (its own voicing minimum, as in judge.py)
                 "cheerful": float(np.mean([r["peak_shift_st"] is not None and r["pitch_shift_st"] is not None and is_cheerful(r["pitch_shift_st"], r["peak_shift_st"], t.cheerful) for r in spans if r["voiced_s"] >= t.cheerful.min_voiced_s])),
                 "flat": float(np.mean([r["range_ratio"] is not None and is_flat(r["range_st"], r["range_ratio"], t.flat) for r in spans if r["voiced_s"] >= t.flat.min_voiced_s])),

@@ -8,14 +8,20 @@ the number of tone flags on calls that contain no apology (must be 0), in total 
 folder (one folder = one seed of make_eval_calls.py: 12 calls, ~6 apologies per flag).
 
 Run: python benchmarks/make_eval_calls.py && python benchmarks/eval_accuracy.py [DIR ...]
-(--live-asr: transcribe utterance by utterance as `sincerity live` does).
+(--live-asr: transcribe utterance by utterance and judge against the running baseline, as
+`sincerity live` does; --running-baseline alone: packed ASR, running baseline).
+--asr-cache DIR keeps Whisper's words per utterance audio (keyed by its samples), so
+re-scoring after a change downstream of recognition costs no ASR; --reports DIR keeps
+every call's report for reading the measures.
 Writes benchmarks/results/accuracy.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import pickle
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +32,27 @@ sys.path.insert(0, str(ROOT))
 from analyzer.analyze import AnalyzeOptions, Analyzer  # noqa: E402
 from analyzer.bench.accuracy import Tally, load_truth, score_call  # noqa: E402  (the scoring lives once, in the package)
 from analyzer.judge import TONE_FLAGS  # noqa: E402
+
+
+class CachedTranscriber:
+    """A Transcriber whose words are cached on disk by the audio they came from (same
+    model and beam size), for re-scoring without re-running Whisper."""
+
+    def __init__(self, transcriber, folder: Path):
+        self.inner, self.folder = transcriber, folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def words(self, samples, offset_s: float = 0.0, prompt=None):
+        key = hashlib.sha1(samples.tobytes() + repr((offset_s, prompt, self.inner.options.beam_size, self.inner.model_path)).encode()).hexdigest()
+        path = self.folder / f"{key}.pkl"
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        words = self.inner.words(samples, offset_s=offset_s, prompt=prompt)
+        path.write_bytes(pickle.dumps(words))
+        return words
 
 
 def _key_measures(apology: dict) -> dict:
@@ -42,8 +69,16 @@ def main() -> int:
     parser.add_argument("--no-laughter", action="store_true", help="skip the laughter detector")
     parser.add_argument("--live-asr", action="store_true", help="transcribe each utterance on its own, as `sincerity live` does, instead of packing 24 s per Whisper call")
     parser.add_argument("--beam-size", type=int, default=None, help="Whisper beam size (default: the transcriber's)")
+    parser.add_argument("--running-baseline", action="store_true", help="judge against the baseline heard before each apology (live) instead of the whole call's")
+    parser.add_argument("--asr-cache", type=Path, default=None, help="folder caching Whisper's words per utterance")
+    parser.add_argument("--reports", type=Path, default=None, help="folder to write every call's report to")
+    parser.add_argument("--limit", type=int, default=0, help="at most N calls per folder (0 = all)")
+    parser.add_argument("--hold-for-baseline", type=float, default=None, help="seconds an apology heard before the agent's baseline waits for it (default: the pipeline's)")
     args = parser.parse_args()
-    calls = sorted(p for folder in args.folders for p in folder.glob("*") if p.suffix in (".wav", ".flac") and p.with_name(p.name + ".truth.json").exists())
+    calls = []
+    for folder in args.folders:
+        found = sorted(p for p in folder.glob("*") if p.suffix in (".wav", ".flac") and p.with_name(p.name + ".truth.json").exists())
+        calls += found[: args.limit] if args.limit else found
     if not calls:
         print(f"no calls with truth in {', '.join(map(str, args.folders))}: run benchmarks/make_eval_calls.py first")
         return 1
@@ -54,12 +89,22 @@ def main() -> int:
         options = replace(options, transcriber=replace(options.transcriber, beam_size=args.beam_size))
     if args.live_asr:
         options = replace(options, pipeline=replace(options.pipeline, asr_pack_s=0.0))
+    if args.hold_for_baseline is not None:
+        options = replace(options, pipeline=replace(options.pipeline, hold_for_baseline_s=args.hold_for_baseline))
+    if (args.live_asr or args.running_baseline) and hasattr(options, "whole_call_baseline"):
+        options = replace(options, whole_call_baseline=False)
     analyzer = Analyzer(options)
+    if args.asr_cache:
+        analyzer.transcriber = CachedTranscriber(analyzer.transcriber, args.asr_cache)
     per_folder, details = {}, []
     for path in calls:
         truth, channel = load_truth(path.with_name(path.name + ".truth.json"))
         report = analyzer.analyze_file(path, channel=channel)
         found = report["apologies"]
+        if args.reports:
+            out = args.reports / path.parent.name / (path.name + ".report.json")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(report))
         pairs = score_call(found, truth, per_folder.setdefault(path.parent.name, Tally()))
         details.append(
             {
@@ -83,7 +128,8 @@ def main() -> int:
             f1 = tally.summary()["flags"]
             print(f"{name:<16} " + "  ".join(f"{f1[k]['f1']:.2f}" for k in TONE_FLAGS))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    setup = {"asr": "per utterance (live)" if args.live_asr else "packed 24 s (analyze)", "beam_size": options.transcriber.beam_size, "laughter": options.pipeline.laughter}
+    baseline = "whole call" if getattr(options, "whole_call_baseline", False) else "running (heard before the apology)"
+    setup = {"asr": "per utterance (live)" if args.live_asr else "packed 24 s (analyze)", "baseline": baseline, "beam_size": options.transcriber.beam_size, "laughter": options.pipeline.laughter}
     folders = {name: tally.summary() for name, tally in per_folder.items()}
     record = {"setup": setup, "calls": len(calls), "apologies": apology, "flags": flags, "no_apology_tone_flags": no_apology_tone_flags, "per_folder": folders, "details": details}
     args.out.write_text(json.dumps(record, indent=1))

@@ -1,6 +1,6 @@
 """Write the synthetic evaluation calls for the accuracy benchmark.
 
-    python benchmarks/make_eval_calls.py [OUT_DIR] [--seed N] [--jobs 2] [--laughs DIR]
+    python benchmarks/make_eval_calls.py [OUT_DIR] [--seed N] [--jobs 2] [--laughs DIR] [--scripts FILE]
 
 12 agent-side calls (joe, hibari and espeak voices), worded differently from the bundled
 sample and from each other, each apology delivered normal / rushed / cheerful / flat at
@@ -10,6 +10,11 @@ with background noise, two with no apology at all.  Next to each call <file>.tru
 benchmarks/eval_accuracy.py reads); manifest.json lists the calls and their format.
 If the shared laugh recordings are found (CC BY-NC-ND: never commit the output), a few
 apologies are followed by a short laugh and expect "nervous_laugh".
+--scripts FILE takes the sentences from a JSON file instead of the lists below (keys
+baseline, apologies, repeat_requests, customer, and optionally agent_names and
+company_names: one of each per call, in an opening greeting (GREETING) and in any
+"{agent}" / "{company}" placeholders of the sentences): a set
+written by someone who never saw these lists, for an evaluation nobody tuned on.
 Needs the ``synth`` extra; each call is built in a fresh process so output is repeatable.
 """
 
@@ -118,6 +123,39 @@ CUSTOMER = [
 ]
 
 
+GREETING = "Thank you for calling {company}, my name is {agent}."
+
+
+@dataclass(frozen=True)
+class Scripts:
+    """The sentence lists a set of calls is written from."""
+
+    baseline: list[str]
+    apologies: list[str]
+    repeat_requests: list[str]
+    customer: list[str]
+    agent_names: list[str]
+    company_names: list[str]
+
+    @classmethod
+    def load(cls, path: Path) -> "Scripts":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        lists = {key: [str(s) for s in data.get(key, [])] for key in ("baseline", "apologies", "repeat_requests", "customer", "agent_names", "company_names")}
+        for key in ("baseline", "apologies", "repeat_requests", "customer"):
+            if not lists[key]:
+                raise SystemExit(f"{path}: no sentences under {key!r}")
+        return cls(**lists)
+
+    def named(self, sentence: str, agent: str, company: str) -> str:
+        for key, name in (("agent", agent), ("company", company)):
+            for placeholder in ("{" + key + "}", "{" + key + "_name}", "[" + key + "]", "<" + key + ">"):
+                sentence = sentence.replace(placeholder, name)
+        return sentence
+
+
+BUILT_IN = Scripts(BASELINE, APOLOGIES, REPEAT_REQUESTS, CUSTOMER, [], [])
+
+
 @dataclass(frozen=True)
 class CallSpec:
     voice: str
@@ -168,9 +206,9 @@ def apology_turn(text: str, style: str, rng: random.Random) -> Turn:
     return Turn(text, is_apology=True)
 
 
-def agent_script(spec: CallSpec, apologies: list[Turn], rng: random.Random) -> list[Turn]:
+def agent_script(spec: CallSpec, apologies: list[Turn], rng: random.Random, scripts: Scripts = BUILT_IN) -> list[Turn]:
     """Baseline sentences first (>= 4), then apologies each followed by 1-2 baseline ones."""
-    sentences = rng.sample(BASELINE, 4 + 2 * max(len(apologies), 2))
+    sentences = rng.sample(scripts.baseline, min(len(scripts.baseline), 4 + 2 * max(len(apologies), 2)))
     turns = [Turn(s) for s in sentences[:4]]
     rest = sentences[4:]
     for apology in apologies:
@@ -179,27 +217,27 @@ def agent_script(spec: CallSpec, apologies: list[Turn], rng: random.Random) -> l
     if not apologies:
         turns.extend(Turn(s) for s in rest[:4])
     if spec.apologies == 0 or rng.random() < 0.6:
-        turns.insert(rng.randint(3, len(turns) - 1), Turn(rng.choice(REPEAT_REQUESTS)))
+        turns.insert(rng.randint(3, len(turns) - 1), Turn(rng.choice(scripts.repeat_requests)))
     for turn in turns:
         turn.pause_after_s = round(rng.uniform(0.7, 1.6), 2)
     return turns
 
 
-def with_customer(turns: list[Turn], rng: random.Random) -> list[Turn]:
+def with_customer(turns: list[Turn], rng: random.Random, customer: list[str] = CUSTOMER) -> list[Turn]:
     """Customer replies in most of the agent's pauses (stereo calls)."""
     out = []
     for turn in turns[:-1]:
         out.append(turn)
         if turn.laugh is None and rng.random() < 0.7:
             turn.pause_after_s = 0.4
-            out.append(Turn(rng.choice(CUSTOMER), speaker="customer", pause_after_s=0.5))
+            out.append(Turn(rng.choice(customer), speaker="customer", pause_after_s=0.5))
     return out + turns[-1:]
 
 
-def plan_calls(seed: int, laughs: list[Path]) -> list[tuple[str, CallSpec, list[Turn]]]:
+def plan_calls(seed: int, laughs: list[Path], scripts: Scripts = BUILT_IN) -> list[tuple[str, CallSpec, list[Turn]]]:
     """(stem, spec, turns) for every call; all randomness comes from ``seed``."""
     rng = random.Random(seed)
-    texts = rng.sample(APOLOGIES, len(APOLOGIES))
+    texts = rng.sample(scripts.apologies, len(scripts.apologies))
     styles = deliveries(rng, sum(spec.apologies for spec in CALLS))
     laughing = set(rng.sample(range(len(styles)), min(3, len(styles)))) if laughs else set()
     plans, k = [], 0
@@ -211,9 +249,15 @@ def plan_calls(seed: int, laughs: list[Path]) -> list[tuple[str, CallSpec, list[
                 turn.laugh = (str(rng.choice(laughs)), round(rng.uniform(0.05, 0.3), 2))
             apologies.append(turn)
             k += 1
-        turns = agent_script(spec, apologies, rng)
+        turns = agent_script(spec, apologies, rng, scripts)
         if spec.customer_voice:
-            turns = with_customer(turns, rng)
+            turns = with_customer(turns, rng, scripts.customer)
+        if scripts.agent_names and scripts.company_names:
+            agent, company = rng.choice(scripts.agent_names), rng.choice(scripts.company_names)
+            for turn in turns:
+                turn.text = scripts.named(turn.text, agent, company)
+            greeting = Turn(GREETING.format(company=company, agent=agent), pause_after_s=turns[0].pause_after_s)
+            turns.insert(0, greeting)
         layout = "stereo" if spec.customer_voice else "mono"
         fmt = spec.codec or "pcm16k"
         plans.append((f"call_{index:02d}_{spec.voice}_{layout}_{fmt}", spec, turns))
@@ -264,7 +308,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--laughs", type=Path, default=DEFAULT_LAUGHS, help="folder of laugh recordings")
+    parser.add_argument("--scripts", type=Path, default=None, help="JSON sentence lists to write the calls from (see the module doc)")
+    parser.add_argument("--calls", type=int, default=0, help="build only the first N calls of the plan (0 = all 12)")
     args = parser.parse_args(argv)
+    scripts = Scripts.load(args.scripts) if args.scripts else BUILT_IN
 
     laughs = (
         sorted(args.laughs.glob("*.flac")) + sorted(args.laughs.glob("*.wav")) if args.laughs.is_dir() else []
@@ -274,8 +321,10 @@ def main(argv: list[str] | None = None) -> None:
     args.out_dir.mkdir(parents=True, exist_ok=True)
     jobs = [
         (stem, spec, turns, str(args.out_dir), args.seed + i)
-        for i, (stem, spec, turns) in enumerate(plan_calls(args.seed, laughs))
+        for i, (stem, spec, turns) in enumerate(plan_calls(args.seed, laughs, scripts))
     ]
+    if args.calls:
+        jobs = jobs[: args.calls]
     started = time.perf_counter()
     # A fresh process per call: piper's noise is seeded per process, so each call is repeatable.
     with get_context("spawn").Pool(args.jobs, maxtasksperchild=1) as pool:

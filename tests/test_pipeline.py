@@ -115,3 +115,83 @@ def test_a_sorry_that_opens_a_repeat_request_across_a_pause_is_no_apology(analyz
     (apology,) = truth
     assert abs(judged[0].apology.start - apology["start"]) < 1.0
     assert len([e for e in events if isinstance(e, ApologyEvent)]) == 1
+
+
+@pytest.fixture(scope="module")
+def early_rushed_apology():
+    """A rushed apology after only one sentence (about 4 s of the agent's speech), then
+    the rest of the call: live, its rate can only be compared with a population default."""
+    synthesis = pytest.importorskip("benchmarks.synthesis", reason="needs the synth extra")
+    Turn = synthesis.Turn
+    turns = [
+        Turn("Thanks for calling the help desk, this is Sam speaking.", pause_after_s=1.0),
+        Turn("I am so sorry about the mix up with the address on the label.", is_apology=True, speed=1.55, pause_after_s=1.2),
+        Turn("I can see your order here, it was placed on Tuesday and shipped on Thursday morning.", pause_after_s=1.0),
+        Turn("The tracking number shows that it left the warehouse in Denver yesterday evening.", pause_after_s=1.0),
+        Turn("Let me check whether the courier has any update on the delivery window.", pause_after_s=1.0),
+        Turn("It looks like the parcel is at your local depot and should go out on the next van.", pause_after_s=1.0),
+        Turn("I will email you the new tracking details as soon as they come through.", pause_after_s=0.5),
+    ]
+    audio, sr, truth = synthesis.build_call(turns, voice="hibari", seed=11)
+    assert sr == 16000
+    return audio, truth
+
+
+def _analyse(analyzer, audio, **options):
+    from dataclasses import replace
+
+    from analyzer.audio import DecodedAudio
+
+    saved = analyzer.options
+    analyzer.options = replace(saved, **options)
+    try:
+        return analyzer.analyze_samples(DecodedAudio(audio, 16000, 1, "mono"), {"path": "synth"})
+    finally:
+        analyzer.options = saved
+
+
+def test_analyze_judges_an_early_apology_against_the_whole_call(analyzer, early_rushed_apology):
+    audio, truth = early_rushed_apology
+    report = _analyse(analyzer, audio)
+    (apology,) = report["apologies"]
+    baseline = apology["baseline"]
+    # the agent's speech after the apology counts: far more than the 4 s heard before it
+    assert baseline["rate_source"] == "call" and baseline["speech_s"] > 12.0, baseline
+    assert baseline == report["baseline"]
+    rushed = [f for f in apology["flags"] if f["kind"] == "rushed"]
+    assert rushed and "this agent's usual" in rushed[0]["reason"], apology
+    assert "population default" not in " ".join(f["reason"] for f in apology["flags"])
+
+
+def test_running_baseline_option_judges_as_live_does(analyzer, early_rushed_apology):
+    audio, truth = early_rushed_apology
+    running = _analyse(analyzer, audio, whole_call_baseline=False)["apologies"][0]["baseline"]
+    whole = _analyse(analyzer, audio)["apologies"][0]["baseline"]
+    # live waits for the agent's own baseline, then judges against what was heard by then
+    assert running["rate_source"] == "call" and running["speech_s"] < whole["speech_s"] - 5.0, (running, whole)
+
+
+@pytest.mark.parametrize("hold_s", [20.0, 0.0], ids=["held-for-baseline", "judged-at-once"])
+def test_live_never_calls_a_population_default_the_agents_usual(analyzer, early_rushed_apology, hold_s):
+    from dataclasses import replace
+
+    from analyzer.events import FlagEvent, JudgedApology
+    from analyzer.pipeline import run_to_end
+
+    audio, truth = early_rushed_apology
+    options = replace(analyzer.options.pipeline, asr_pack_s=0.0, hold_for_baseline_s=hold_s)
+    events = run_to_end(analyzer.new_pipeline(options=options), audio)
+    (judged,) = [e for e in events if isinstance(e, JudgedApology)]
+    tone = [e for e in events if isinstance(e, FlagEvent) and e.category == "tone"]
+    if hold_s:
+        # held until the agent's own rate and pitch were known, then judged against them
+        assert judged.baseline.rate_source == "call" and judged.baseline.pitch_source == "call", judged.baseline
+        assert any(f.kind == "rushed" for f in judged.flags), judged
+        assert all(e.emitted_at_s - e.apology_end_s <= hold_s + 2.0 for e in tone)
+    else:
+        assert judged.baseline.rate_source == "default"
+    for flag in judged.flags:
+        if flag.category == "tone" and flag.kind != "nervous_laugh":
+            source = judged.baseline.rate_source if flag.kind == "rushed" else judged.baseline.pitch_source
+            assert ("this agent's usual" in flag.reason) == (source == "call"), flag
+            assert ("population default" in flag.reason) == (source != "call"), flag

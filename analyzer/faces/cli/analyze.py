@@ -21,6 +21,7 @@ def add_analyze_command(sub) -> None:
     a.add_argument("--no-diarize", action="store_true", help="same as --speakers 1")
     a.add_argument("--agent-voice", type=Path, metavar="WAV", help="a few seconds of the agent alone: names the agent's voice on a two-speaker call")
     a.add_argument("--all-speech", action="store_true", help="also report whole-call rate and pitch")
+    a.add_argument("--running-baseline", action="store_true", help="judge each apology against the speech before it only, as live does (default: the whole call's)")
     a.add_argument("--no-words", action="store_true", help="leave the word list out of the JSON report")
     a.add_argument("--quiet", action="store_true", help="no table on stdout, no progress")
     add_model_arguments(a)
@@ -68,6 +69,7 @@ def cmd_analyze(args) -> int:
             include_words=not args.no_words,
             speakers="1" if args.no_diarize else args.speakers,
             agent_voice=args.agent_voice,
+            whole_call_baseline=not args.running_baseline,
         )
     except (ConfigError, FileNotFoundError) as exc:
         error(str(exc))
