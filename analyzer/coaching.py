@@ -25,29 +25,35 @@ def _num(pattern: str, text: str) -> Optional[str]:
     return m.group(1) if m else None
 
 
+def _against_usual(advice: str, measured: Optional[str], reason: str, number: str,
+                   note_default: str, note_usual: str = "") -> Optional[str]:
+    """"<advice>: <measured>, your usual N" when the reason compares with this agent's
+    usual; "typical speech is N" when it compares with a population default (never called
+    the agent's own)."""
+    if not measured:
+        return None
+    usual = _num("usual " + number, reason)
+    if usual:
+        return f"{advice}: {measured}, your usual {usual}" + (f" {note_usual}" if note_usual else "")
+    typical = _num("default " + number, reason)
+    if typical:
+        return f"{advice}: {measured}, typical speech is {typical} {note_default}"
+    return None
+
+
 def coaching(kind: str, reason: str) -> str:
     """A short, human instruction for a flag ("Slow down: 5.9 syll/s, your usual 4.2")."""
     if kind == "rushed":
         rate = _num(r"([\d.]+) syll/s,", reason)
-        usual = _num(r"usual ([\d.]+) syll/s", reason)
-        typical = _num(r"default ([\d.]+) syll/s", reason)
-        if rate and usual:
-            return f"Slow down: {rate} syll/s, your usual {usual}"
-        if rate and typical:  # not the agent's own pace: do not call it theirs
-            return f"Slow down: {rate} syll/s, typical speech is {typical} (your own pace is not known yet)"
-        return "Slow down: that apology was rushed"
+        return _against_usual("Slow down", f"{rate} syll/s" if rate else None, reason, r"([\d.]+) syll/s",
+                              "(your own pace is not known yet)") or "Slow down: that apology was rushed"
     if kind == "cheerful":
         shift = _num(r"pitch ([+-][\d.]+) st", reason)
         return f"Lower, steadier tone: pitch {shift} st above your usual" if shift else "Lower, steadier tone: it sounded upbeat"
     if kind == "flat":
         rng = _num(r"pitch range ([\d.]+) st", reason)
-        usual = _num(r"usual ([\d.]+) st", reason)
-        typical = _num(r"default ([\d.]+) st", reason)
-        if rng and usual:
-            return f"Mean it: pitch range {rng} st, your usual {usual} (sounds read out)"
-        if rng and typical:
-            return f"Mean it: pitch range {rng} st, typical speech is {typical} (sounds read out)"
-        return "Mean it: the apology sounded flat, read out"
+        return _against_usual("Mean it", f"pitch range {rng} st" if rng else None, reason, r"([\d.]+) st",
+                              "(sounds read out)", "(sounds read out)") or "Mean it: the apology sounded flat, read out"
     if kind == "nervous_laugh":
         return "Careful: laughter during the apology"
     if kind == "no_action":
