@@ -296,6 +296,8 @@ class Pipeline:
     def _judge_unjudged(self, before_s: float) -> list[Event]:
         """Judge the apologies waiting for the agent's baseline: all of them once it is
         established, else those that ended before ``before_s`` (waited long enough)."""
+        if not self._unjudged:  # called per audio block: nothing to do is the usual case
+            return []
         established = _established(self.baseline.snapshot())
         events: list[Event] = []
         still: list[_Held] = []
