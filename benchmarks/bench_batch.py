@@ -23,19 +23,15 @@ import json
 import os
 import platform
 import random
-import resource
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analyzer.analyze import AnalyzeOptions, Analyzer, sample_call_path  # noqa: E402
-from analyzer.batch import run_batch  # noqa: E402
+from analyzer.bench.throughput import time_batch  # noqa: E402
 from analyzer.batch_inputs import discover  # noqa: E402
 from analyzer.faces.html_report import render_call_html  # noqa: E402
 
@@ -90,36 +86,11 @@ def build_calls(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def _children_cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def run_config(calls, jobs=None, ray_address=None) -> dict:
-    """One from-scratch batch.  cpu_s: CPU seconds of the worker processes (local pool
-    only: they are this process's children, reaped at the end; Ray's are not)."""
-    out = Path(tempfile.mkdtemp(prefix="bench-batch-"))
-    load_before = os.getloadavg()[0]
-    cpu_before = _children_cpu_s()
-    try:
-        result = run_batch(calls, out, AnalyzeOptions(timeline=True), jobs=jobs, ray_address=ray_address, force=True, render_html=render_call_html)
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
-    assert not result.failed, result.failed
-    cpu_s = None if ray_address else round(_children_cpu_s() - cpu_before, 2)
-    return {
-        "jobs": jobs,
-        "ray": ray_address,
-        "calls": len(result.done),
-        "audio_s": round(result.audio_s, 2),
-        "wall_s": round(result.wall_s, 2),
-        "throughput_x_real_time": round(result.audio_s / result.wall_s, 2),
-        "whole_batch_rtf": round(result.wall_s / result.audio_s, 4),
-        "worker_cpu_s": cpu_s,
-        "worker_cpu_s_per_audio_s": round(cpu_s / result.audio_s, 4) if cpu_s is not None else None,
-        "load_average_1min_before": round(load_before, 2),
-        "load_average_1min_after": round(os.getloadavg()[0], 2),
-    }
+    """One from-scratch batch with the HTML reports on (the package's batch timing)."""
+    record = time_batch(calls, AnalyzeOptions(timeline=True), jobs=jobs, ray_address=ray_address, render_html=render_call_html)
+    assert not record.pop("failed"), "a bench call failed"
+    return record
 
 
 def ten_minute_report_size() -> dict:
