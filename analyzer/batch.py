@@ -174,6 +174,14 @@ class _Writer:
         atomic_write(error_path, json.dumps(record, indent=1).encode("utf-8"))
 
 
+def _size_bytes(path: str) -> int:
+    """A call's file size: its length, near enough, for the order calls are started in."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def run_batch(
     calls: Sequence[CallInput],
     out_dir: Path,
@@ -237,6 +245,7 @@ def run_batch(
         else:
             todo.append((i, str(call.path)))
     progress()
+    todo.sort(key=lambda item: -_size_bytes(item[1]))  # longest first: no worker idles at the end
     if todo:
         with _runner(options, jobs, ray_address, embed_audio) as runner:
             for i, outcome in runner.run(todo):

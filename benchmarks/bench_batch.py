@@ -12,7 +12,11 @@ pool) tell whether parallel workers cost more CPU per call than one, which wall-
 figures on a loaded machine cannot.  Figures of one run; the machine's load
 average is recorded beside them (the 2 cores may be shared).
 
-Run: python benchmarks/bench_batch.py [--calls 20] [--no-ray] [--no-size]
+A second batch of longer calls (2.5-3.5 min, agent channel with the customer's turns as
+silence, ``--long-calls``) is timed the same way under ``long_calls``: a supervisor's calls
+run minutes, so worker start-up weighs on them less than on the 20-35 s calls.
+
+Run: python benchmarks/bench_batch.py [--calls 20] [--long-calls 20] [--no-ray] [--no-size]
 Writes benchmarks/results/batch.json.
 """
 
@@ -86,6 +90,35 @@ def build_calls(folder: Path, count: int) -> list[Path]:
     return paths
 
 
+def build_long_calls(folder: Path, count: int) -> list[Path]:
+    """``count`` agent-channel calls of about 2.5-3.5 minutes (kept: reruns reuse them):
+    28-40 agent turns with the customer's turns as 1.5-4 s of silence on this channel,
+    two apologies each.  Real calls run minutes, so a worker's start-up weighs on them
+    as it does in a supervisor's batch; the 20-35 s calls above over-weight it."""
+    from benchmarks.synthesis import Turn, build_call
+    import soundfile as sf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    sentences = MIDDLES + CLOSERS[:-1]
+    paths = []
+    for i in range(count):
+        path = folder / f"agent_{'ab'[i % 2]}" / f"long_{i:03d}.flac"
+        paths.append(path)
+        if path.exists():
+            continue
+        rng = random.Random(1000 + i)
+        n_turns = rng.randint(28, 40)
+        turns = [Turn(rng.choice(OPENERS).format(name=rng.choice(["Ann", "Bob", "Jordan"])))]
+        turns += [Turn(rng.choice(sentences), pause_after_s=round(rng.uniform(1.5, 4.0), 1)) for _ in range(n_turns - 2)]
+        for k, at in enumerate(sorted(rng.sample(range(4, n_turns - 2), 2))):
+            turns[at] = Turn(rng.choice(APOLOGIES), is_apology=True, **DELIVERIES[(i + k) % len(DELIVERIES)])
+        turns.append(Turn(CLOSERS[-1]))
+        audio, sr, _ = build_call(turns, voice="joe" if i % 2 == 0 else "hibari", seed=1000 + i, vocode_all=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sf.write(path, audio, sr)
+    return paths
+
+
 def run_config(calls, jobs=None, ray_address=None) -> dict:
     """One from-scratch batch with the HTML reports on (the package's batch timing)."""
     record = time_batch(calls, AnalyzeOptions(timeline=True), jobs=jobs, ray_address=ray_address, render_html=render_call_html)
@@ -108,6 +141,20 @@ def ten_minute_report_size() -> dict:
     return {"duration_s": round(audio.duration_s, 1), "apologies": report["summary"]["apologies"], "words": len(report["words"]), "html_bytes": len(html.encode()), "json_bytes": len(json.dumps(report, indent=1).encode())}
 
 
+def measure_configs(calls, name: str, with_ray: bool) -> dict:
+    """``--jobs 1``, ``--jobs 2`` and (``with_ray``) the Ray path over the same calls."""
+    block = {"calls": len(calls), "jobs_1": run_config(calls, jobs=1)}
+    print(f"{name} jobs 1:", block["jobs_1"], flush=True)
+    block["jobs_2"] = run_config(calls, jobs=2)
+    print(f"{name} jobs 2:", block["jobs_2"], flush=True)
+    block["jobs_2_vs_1_throughput"] = round(block["jobs_2"]["throughput_x_real_time"] / block["jobs_1"]["throughput_x_real_time"], 2)
+    if with_ray:
+        block["ray"] = run_config(calls, ray_address="auto")
+        print(f"{name} ray:", block["ray"], flush=True)
+        block["ray_vs_jobs_2_throughput"] = round(block["ray"]["throughput_x_real_time"] / block["jobs_2"]["throughput_x_real_time"], 2)
+    return block
+
+
 def ray_running() -> bool:
     return subprocess.run(["ray", "status"], capture_output=True, timeout=60).returncode == 0
 
@@ -115,37 +162,38 @@ def ray_running() -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--long-calls", type=int, default=20, help="also time this many 2.5-3.5 minute calls (0: skip)")
     parser.add_argument("--no-ray", action="store_true")
     parser.add_argument("--no-size", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/batch.json")
     args = parser.parse_args()
-    paths = build_calls(ROOT / "benchmarks/out/batch_calls", args.calls)
-    calls, _ = discover(paths)
-    record = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform()}, "calls": len(calls)}
-    record["jobs_1"] = run_config(calls, jobs=1)
-    print("jobs 1:", record["jobs_1"], flush=True)
-    record["jobs_2"] = run_config(calls, jobs=2)
-    print("jobs 2:", record["jobs_2"], flush=True)
-    record["jobs_2_vs_1_throughput"] = round(record["jobs_2"]["throughput_x_real_time"] / record["jobs_1"]["throughput_x_real_time"], 2)
-    if not args.no_ray:
-        started = False
-        if not ray_running():
-            subprocess.run(["ray", "start", "--head", "--num-cpus", "2", "--disable-usage-stats", "--include-dashboard=false"], check=True, capture_output=True)
-            started = True
-        try:
-            record["ray"] = run_config(calls, ray_address="auto")
-        finally:
-            if started:
-                subprocess.run(["ray", "stop"], capture_output=True)
-        print("ray:", record["ray"], flush=True)
-        record["ray_vs_jobs_2_throughput"] = round(record["ray"]["throughput_x_real_time"] / record["jobs_2"]["throughput_x_real_time"], 2)
+    record = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform()}}
+    batches = [("short", build_calls(ROOT / "benchmarks/out/batch_calls", args.calls))]
+    if args.long_calls:
+        batches.append(("long", build_long_calls(ROOT / "benchmarks/out/batch_long_calls", args.long_calls)))
+    started = False
+    if not args.no_ray and not ray_running():
+        subprocess.run(["ray", "start", "--head", "--num-cpus", "2", "--disable-usage-stats", "--include-dashboard=false"], check=True, capture_output=True)
+        started = True
+    try:
+        for name, paths in batches:
+            calls, _ = discover(paths)
+            block = record if name == "short" else record.setdefault("long_calls", {})
+            block.update(measure_configs(calls, name, with_ray=not args.no_ray and name == "short"))
+    finally:
+        if started:
+            subprocess.run(["ray", "stop"], capture_output=True)
     if not args.no_size:
         record["ten_minute_report"] = ten_minute_report_size()
         print("10-minute report:", record["ten_minute_report"], flush=True)
     record["shared_machine_note"] = "other helpers' jobs ran on the same 2 cores during this run; see the load averages" if record["jobs_1"]["load_average_1min_before"] > 1.5 else "machine otherwise idle"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(record, indent=2) + "\n")
-    print(f"jobs 2 vs 1: {record['jobs_2_vs_1_throughput']}x throughput; whole batch RTF (jobs 2) {record['jobs_2']['whole_batch_rtf']}; wrote {args.out}")
+    for block in (record, record.get("long_calls")):
+        if block:
+            print(f"{block['calls']} calls, {block['jobs_2']['audio_s']} s of audio: jobs 2 vs 1 {block['jobs_2_vs_1_throughput']}x throughput; "
+                  f"whole batch RTF (jobs 2) {block['jobs_2']['whole_batch_rtf']}")
+    print(f"wrote {args.out}")
     return 0
 
 
