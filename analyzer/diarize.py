@@ -169,7 +169,7 @@ def turns_from_labels(labels: np.ndarray, names: dict, bridge_s: float) -> list[
 
 def choose_agent(centroids: np.ndarray, turns: list[tuple[float, float, int]], voiceprint: Optional[np.ndarray], greeter: Optional[Callable] = None, min_turn_s: float = 1.0) -> tuple[int, dict]:
     """Which cluster (0/1) is the agent, and how that was decided.  turns: (start_s, end_s,
-    cluster); voiceprint: unit (256,); greeter: turns -> (cluster, phrase) of the one voice
+    cluster); voiceprint: unit, in the centroids' space; greeter: turns -> (cluster, phrase) of the one voice
     that greets (analyzer.greeting), or None.  Failing both, the agent is the cluster of the
     first turn lasting ``min_turn_s`` (a shorter first burst may be a mislabelled "hello")."""
     if voiceprint is not None:
@@ -188,32 +188,65 @@ def choose_agent(centroids: np.ndarray, turns: list[tuple[float, float, int]], v
                    "why": "an inbound call is answered by the agent: the voice of the first turn of 1 s or more is taken as the agent's"}
 
 
+@dataclass(frozen=True)
+class VoiceSplit:
+    """Two clusters of a recording's speech windows.  labels: -1 (no speech) / 0 / 1 per
+    32 ms frame (n_frames,); centroids: unit (2, k); similarity: cosine of the centroids,
+    separation: d' of the windows (both None under 3 windows); share_s: speech seconds per
+    cluster."""
+
+    labels: np.ndarray
+    centroids: np.ndarray
+    similarity: Optional[float]
+    separation: Optional[float]
+    share_s: tuple[float, float]
+
+
+def split_voices(found: SpeechWindows, embeddings: np.ndarray, prune: float = 0.3) -> VoiceSplit:
+    """Cluster ``embeddings`` (n_windows, k), unit, of ``found``'s windows into two voices."""
+    weights = np.array([(b - a) / SAMPLE_RATE for a, b in found.windows])
+    labels_w, cents = cluster_two(embeddings, weights, prune)
+    enough = len(found.windows) >= 3
+    similarity = float(cents[0] @ cents[1]) if enough else None
+    separation = separation_dprime(embeddings, labels_w) if enough else None
+    labels = frame_labels(found, embeddings @ cents[1] - embeddings @ cents[0])  # > 0: nearer the second voice
+    share = (float(np.sum(labels == 0)) * FRAME_S, float(np.sum(labels == 1)) * FRAME_S)
+    return VoiceSplit(labels, cents, similarity, separation, share)
+
+
+def two_voices(split: VoiceSplit, options: DiarizeOptions) -> bool:
+    """The one-or-two decision (``options.speakers`` "auto"; "2" always, "1" never)."""
+    if options.speakers != "auto":
+        return options.speakers == "2"
+    speech_s = max(sum(split.share_s), 1e-9)
+    return (split.similarity is not None and split.similarity < options.max_centroid_similarity
+            and split.separation is not None and split.separation >= options.min_separation
+            and min(split.share_s) >= max(options.min_other_s, options.min_share * speech_s))
+
+
 def diarize(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: DiarizeOptions = DiarizeOptions(),
             voiceprint: Optional[np.ndarray] = None, greeter: Optional[Callable] = None) -> Diarization:
     """Speaker turns of a mono recording (16 kHz float32 (n,)) with the agent named (by the
     voiceprint, else the greeter, else the first speaker: ``choose_agent``)."""
     found = speech_windows(samples, vad_session, encoder, options.windows)
-    weights = np.array([(b - a) / SAMPLE_RATE for a, b in found.windows])
-    labels_w, cents = cluster_two(found.embeddings, weights, options.prune)
-    similarity = float(cents[0] @ cents[1]) if len(found.windows) >= 3 else None
-    separation = separation_dprime(found.embeddings, labels_w) if len(found.windows) >= 3 else None
-    scores = found.embeddings @ cents[1] - found.embeddings @ cents[0]  # > 0: nearer the second voice
-    labels = frame_labels(found, scores)
-    share = [float(np.sum(labels == k)) * FRAME_S for k in (0, 1)]
-    speech_s = max(sum(share), 1e-9)
-    two = options.speakers == "2" or (
-        options.speakers == "auto" and similarity is not None and similarity < options.max_centroid_similarity
-        and separation is not None and separation >= options.min_separation
-        and min(share) >= max(options.min_other_s, options.min_share * speech_s)
-    )
-    if not two:
-        labels = np.where(labels >= 0, 0, -1)
+    return diarize_windows(found, getattr(encoder, "project", None), options, voiceprint, greeter)
+
+
+def diarize_windows(found: SpeechWindows, project: Optional[Callable], options: DiarizeOptions = DiarizeOptions(),
+                    voiceprint: Optional[np.ndarray] = None, greeter: Optional[Callable] = None) -> Diarization:
+    """``diarize`` from a recording's speech windows; voices are compared after ``project``
+    (GE2E embeddings (n, 256) -> the speaker-discriminant space; None: as they are)."""
+    project = project or (lambda e: e)
+    split = split_voices(found, project(found.embeddings), options.prune)
+    if not two_voices(split, options):
+        labels = np.where(split.labels >= 0, 0, -1)
         turns = turns_from_labels(labels, {0: "agent"}, options.windows.split_gap_s)
-        return Diarization(1, turns, {"method": "single_speaker", "score": None}, similarity, separation)
+        return Diarization(1, turns, {"method": "single_speaker", "score": None}, split.similarity, split.separation)
     bridge = options.windows.split_gap_s
-    agent, selection = choose_agent(cents, turns_from_labels(labels, {0: 0, 1: 1}, bridge), voiceprint, greeter)
+    voice = None if voiceprint is None else project(np.asarray(voiceprint, np.float32)[None])[0]
+    agent, selection = choose_agent(split.centroids, turns_from_labels(split.labels, {0: 0, 1: 1}, bridge), voice, greeter)
     names = {agent: "agent", 1 - agent: "other"}
-    return Diarization(2, turns_from_labels(labels, names, bridge), selection, similarity, separation)
+    return Diarization(2, turns_from_labels(split.labels, names, bridge), selection, split.similarity, split.separation)
 
 
 def mute_spans(samples: np.ndarray, spans: list[tuple[float, float]], fade_s: float = FADE_S) -> np.ndarray:
