@@ -150,10 +150,10 @@ def _projection(path: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def project(embeddings: np.ndarray, projection: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """GE2E unit embeddings (n, 256) -> unit vectors (n, k) in a speaker-discriminant space."""
+    """GE2E unit embeddings (n, 256) -> (n, k) in a speaker-discriminant space where one
+    speaker's windows vary with about unit variance in every direction (not unit length)."""
     mean, matrix = projection
-    out = (np.asarray(embeddings, np.float32) - mean) @ matrix
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+    return (np.asarray(embeddings, np.float32) - mean) @ matrix
 
 
 class SpeakerEncoder:

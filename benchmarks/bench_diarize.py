@@ -101,7 +101,10 @@ def attribution(call, diar) -> dict:
             said_other[int(a * SR / FRAME) : int(np.ceil(b * SR / FRAME))] = True
     # the clustering alone, whichever cluster the agent rule picked: the better of both namings
     swapped = float(np.sum(said_other & solo_agent) / max(np.sum(solo_agent), 1)) - float(np.sum(said_other & solo_other) / max(np.sum(solo_other), 1))
+    # what the pipeline hears: everything not muted (speech the VAD missed is not muted)
+    heard = lambda ref: float(np.sum(~said_other & ref) / max(np.sum(ref), 1))  # noqa: E731
     return {"agent_to_agent": round(share(solo_agent), 3), "other_to_agent": round(share(solo_other), 3),
+            "agent_heard": round(heard(solo_agent), 3), "other_heard": round(heard(solo_other), 3),
             "best_naming_gap": round(max(share(solo_agent) - share(solo_other), swapped), 3),
             "dprime": None if diar.separation is None else round(diar.separation, 2),
             "agent_speaks_first": bool(np.argmax(solo_agent) < np.argmax(solo_other)),

@@ -38,10 +38,15 @@ from benchmarks.bench_diarize import attribution  # noqa: E402
 from benchmarks.diarize_sets import SR  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "results" / "diarize.json"
-CACHE = ROOT / "benchmarks" / "out" / "voice_count_windows_v2.pkl"
+CACHE = ROOT / "benchmarks" / "out" / "voice_count_windows_v3.pkl"
+PITCH_CACHE = ROOT / "benchmarks" / "out" / "voice_count_pitch_v3.pkl"
 FOLDS = 4
-SIM_GRID = np.round(np.arange(0.30, 0.96, 0.02), 2)
-SEP_GRID = np.round(np.arange(0.0, 3.01, 0.1), 2)
+GRID = {  # analyzer.voicecount.VoiceCountOptions fields searched on the tuning half
+    "clear_similarity": np.round(np.arange(0.30, 0.59, 0.04), 2),
+    "close_similarity": (0.7, 0.75, 0.8, 0.85, 0.9),
+    "min_contrast": np.round(np.arange(1.0, 3.01, 0.1), 2),
+    "max_pitch_gap_st": (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0),
+}
 
 
 def windows(files) -> dict:
@@ -63,7 +68,7 @@ def windows(files) -> dict:
     return cached
 
 
-def projections(files, per_speaker) -> dict:
+def projections(files, per_speaker, **fit_options) -> dict:
     """Projection per file: cross-fitted (its speakers' folds left out) for tuning files,
     fitted on all tuning speakers (the shipped one) otherwise."""
     from models.train_voice_projection import fit_projection
@@ -74,7 +79,7 @@ def projections(files, per_speaker) -> dict:
 
     def fit(leave_out: frozenset):
         if leave_out not in fitted:
-            fitted[leave_out] = fit_projection({s: v for s, v in per_speaker.items() if fold[s] not in leave_out})
+            fitted[leave_out] = fit_projection({s: v for s, v in per_speaker.items() if fold[s] not in leave_out}, **fit_options)
         return fitted[leave_out]
 
     out = {}
@@ -84,43 +89,65 @@ def projections(files, per_speaker) -> dict:
     return out
 
 
-def decide(split, sim: float, sep: float, options) -> bool:
-    from analyzer.diarize import two_voices
+def window_pitch(files, found) -> dict:
+    """Median semitones per speech window of every file (analyzer.voicecount.window_pitch_st), cached."""
+    from analyzer.voicecount import window_pitch_st
 
-    return two_voices(split, replace(options, max_centroid_similarity=sim, min_separation=sep))
+    cached = pickle.loads(PITCH_CACHE.read_bytes()) if PITCH_CACHE.is_file() else {}
+    missing = [f for f in files if f.name not in cached]
+    for f in missing:
+        cached[f.name] = window_pitch_st(f.mono, found[f.name].windows)
+    if missing:
+        PITCH_CACHE.write_bytes(pickle.dumps(cached))
+    return cached
 
 
-def rates(rows, sim, sep, options) -> dict:
+def decide(row, count) -> bool:
+    """The shipped decision (analyzer.voicecount.two_voices) with thresholds ``count``."""
+    from analyzer.voicecount import pitch_gap_st, two_voices
+
+    split = row["split"]
+    return two_voices(split.similarity, split.contrast, split.share_s, lambda: pitch_gap_st(row["pitch"], split.window_labels), count)[0]
+
+
+def rates(rows, count) -> dict:
     one = [r for r in rows if r["voices"] == 1]
     two = [r for r in rows if r["voices"] == 2]
-    false_split = sum(decide(r["split"], sim, sep, options) for r in one)
-    missed = sum(not decide(r["split"], sim, sep, options) for r in two)
+    false_split = sum(decide(r, count) for r in one)
+    missed = sum(not decide(r, count) for r in two)
     return {"one_voice_files": len(one), "false_splits": false_split, "false_split_rate": round(false_split / max(len(one), 1), 3),
             "two_voice_files": len(two), "missed": missed, "miss_rate": round(missed / max(len(two), 1), 3)}
 
 
-def choose(rows, options) -> tuple[float, float, float]:
-    """(max_centroid_similarity, min_separation, balanced error) with the lowest balanced
-    error on ``rows``; ties: the cell nearest the middle of the tied ones."""
-    grid = np.zeros((len(SIM_GRID), len(SEP_GRID)))
-    for i, sim in enumerate(SIM_GRID):
-        for j, sep in enumerate(SEP_GRID):
-            r = rates(rows, sim, sep, options)
-            grid[i, j] = 0.5 * (r["false_split_rate"] + r["miss_rate"])
-    best = np.argwhere(grid <= grid.min() + 1e-9)
-    middle = best.mean(0)
-    i, j = best[np.argmin(np.abs(best - middle).sum(1))]
-    return float(SIM_GRID[i]), float(SEP_GRID[j]), float(grid.min())
+def choose(rows, base) -> tuple:
+    """VoiceCountOptions with the lowest balanced error (mean of false-split and miss rates)
+    on ``rows`` over GRID; ties: the tied cell nearest the middle of all tied cells."""
+    from analyzer.voicecount import enough_speech, pitch_gap_st
+
+    sim = np.array([r["split"].similarity if r["split"].similarity is not None else 9.0 for r in rows])
+    contrast = np.array([r["split"].contrast if r["split"].contrast is not None else -9.0 for r in rows])
+    gap = np.array([g if (g := pitch_gap_st(r["pitch"], r["split"].window_labels)) is not None else 99.0 for r in rows])
+    enough = np.array([enough_speech(r["split"].share_s, base) for r in rows])
+    two = np.array([r["voices"] == 2 for r in rows])
+    axes = [np.asarray(v) for v in GRID.values()]
+    cells = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, len(axes))
+    errors = []
+    for clear, close, min_contrast, max_gap in cells:
+        said = enough & ((sim < clear) | ((sim < close) & (contrast >= min_contrast) & (gap <= max_gap)))
+        errors.append(0.5 * (np.mean(said[~two]) + np.mean(~said[two])))
+    errors = np.array(errors)
+    tied = np.flatnonzero(errors <= errors.min() + 1e-9)
+    index = np.stack(np.meshgrid(*[np.arange(len(a)) for a in axes], indexing="ij"), -1).reshape(-1, len(axes))[tied]
+    pick = tied[np.argmin(np.abs(index - index.mean(0)).sum(1))]
+    chosen = replace(base, **{k: float(v) for k, v in zip(GRID, cells[pick])})
+    return chosen, float(errors.min()), len(tied)
 
 
-def by_source(rows, sim, sep, options) -> dict:
-    out = {}
-    for src in sorted({r["source"] for r in rows}):
-        out[src] = rates([r for r in rows if r["source"] == src], sim, sep, options)
-    return out
+def by_source(rows, count) -> dict:
+    return {src: rates([r for r in rows if r["source"] == src], count) for src in sorted({r["source"] for r in rows})}
 
 
-def attributions(files, found, projs, encoder, vad, options) -> list:
+def attributions(files, found, projs, pitch, encoder, vad, options) -> list:
     """Enrolment and first-speaker attribution of every two-voice file, in auto."""
     from analyzer.diarize import diarize_windows
     from analyzer.speakers import project
@@ -130,10 +157,11 @@ def attributions(files, found, projs, encoder, vad, options) -> list:
         if f.voices != 2:
             continue
         proj = lambda e, p=projs[f.name]: project(e, p)  # noqa: E731
+        tones = lambda name=f.name: pitch[name]  # noqa: E731
         row = {"file": f.name, "half": f.half, "agent_db": f.agent_db, "kind": f.kind or "pcm16k"}
-        row["first_speaker"] = attribution(f, diarize_windows(found[f.name], proj, options))
+        row["first_speaker"] = attribution(f, diarize_windows(found[f.name], proj, options, window_pitch=tones))
         if f.enrol is not None:
-            row["enrolment"] = attribution(f, diarize_windows(found[f.name], proj, options, voiceprint=encoder.voiceprint(f.enrol, vad)))
+            row["enrolment"] = attribution(f, diarize_windows(found[f.name], proj, options, voiceprint=encoder.voiceprint(f.enrol, vad), window_pitch=tones))
         row["forced_two_best_naming_gap"] = attribution(f, diarize_windows(found[f.name], proj, replace(options, speakers="2")))["best_naming_gap"]
         out.append(row)
     return out
@@ -151,56 +179,85 @@ def attribution_summary(rows) -> dict:
                 "files": len(vals), "meeting_both_targets": sum(v["agent_to_agent"] >= 0.9 and v["other_to_agent"] <= 0.1 for v in vals),
                 "agent_to_agent_mean": round(float(np.mean([v["agent_to_agent"] for v in vals])), 3),
                 "other_to_agent_mean": round(float(np.mean([v["other_to_agent"] for v in vals])), 3),
+                "heard_meeting_both_targets": sum(v["agent_heard"] >= 0.9 and v["other_heard"] <= 0.1 for v in vals),
+                "agent_heard_mean": round(float(np.mean([v["agent_heard"] for v in vals])), 3),
+                "other_heard_mean": round(float(np.mean([v["other_heard"] for v in vals])), 3),
                 "agent_10_20dB_quieter": {"files": len(quiet), "meeting_both_targets": sum(v["agent_to_agent"] >= 0.9 and v["other_to_agent"] <= 0.1 for v in quiet)},
             }
     return res
+
+
+def old_rule(split, count) -> bool:
+    """The rule this replaced: raw GE2E centroids < 0.85 cosine and d' >= 1.9, enough speech."""
+    from analyzer.voicecount import enough_speech
+
+    return (split.similarity is not None and split.similarity < 0.85 and (split.separation or 0.0) >= 1.9
+            and enough_speech(split.share_s, count))
+
+
+def old_rates(rows, count) -> dict:
+    one, two = [r for r in rows if r["voices"] == 1], [r for r in rows if r["voices"] == 2]
+    fs, ms = sum(old_rule(r["split"], count) for r in one), sum(not old_rule(r["split"], count) for r in two)
+    return {"false_splits": fs, "one_voice_files": len(one), "false_split_rate": round(fs / max(len(one), 1), 3),
+            "missed": ms, "two_voice_files": len(two), "miss_rate": round(ms / max(len(two), 1), 3)}
+
+
+def describe(row, count) -> str:
+    from analyzer.voicecount import pitch_gap_st
+
+    s = row["split"]
+    gap = pitch_gap_st(row["pitch"], s.window_labels)
+    fmt = lambda x: "-" if x is None else f"{x:.2f}"  # noqa: E731
+    return (f"{row['name']:<46} voices {row['voices']} cos {fmt(s.similarity)} contrast {fmt(s.contrast)} pitch gap {fmt(gap)} st "
+            f"share {s.share_s[0]:.1f}/{s.share_s[1]:.1f} s -> {'two' if decide(row, count) else 'one'}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--label", default="final")
     parser.add_argument("--no-attribution", action="store_true")
+    parser.add_argument("--tune-only", action="store_true", help="choose and print on the tuning half only; score nothing held out, write nothing")
     args = parser.parse_args()
     from analyzer.diarize import DiarizeOptions, split_voices
     from analyzer.speakers import SpeakerEncoder, project
     from analyzer.vad import load_silero_session
+    from analyzer.voicecount import VoiceCountOptions
     from benchmarks.voice_count_sets import voice_files
     from models.train_voice_projection import training_embeddings
 
-    files = voice_files()
+    files = [f for f in voice_files() if f.half == "tune" or not args.tune_only]
     found = windows(files)
+    pitch = window_pitch(files, found)
     projs = projections(files, training_embeddings())
-    options = DiarizeOptions()
-    old = DiarizeOptions(max_centroid_similarity=0.85, min_separation=1.9)  # the raw-GE2E rule this replaces
-    rows, raw_rows = [], []
+    rows = []
     for f in files:
         w = found[f.name]
-        base = {"name": f.name, "voices": f.voices, "half": f.half, "source": f.source}
-        rows.append(dict(base, split=split_voices(w, project(w.embeddings, projs[f.name]))))
-        raw_rows.append(dict(base, split=split_voices(w, w.embeddings)))
+        base = {"name": f.name, "voices": f.voices, "half": f.half, "source": f.source, "pitch": pitch[f.name]}
+        rows.append(dict(base, split=split_voices(w, project(w.embeddings, projs[f.name])), raw=split_voices(w, w.embeddings)))
     tune = [r for r in rows if r["half"] == "tune"]
     held = [r for r in rows if r["half"] == "heldout"]
-    sim, sep, err = choose(tune, options)
-    print(f"chosen on the tuning half: centroid cosine < {sim}, d' >= {sep} (balanced error {err:.3f})")
-    entry = {
-        "thresholds": {"max_centroid_similarity": sim, "min_separation": sep, "min_share": options.min_share, "min_other_s": options.min_other_s,
-                       "chosen_on": "tune (cross-fitted projection)", "balanced_error_tune": round(err, 3)},
-        "heldout": rates(held, sim, sep, options), "heldout_by_source": by_source(held, sim, sep, options),
-        "tune": rates(tune, sim, sep, options), "tune_by_source": by_source(tune, sim, sep, options),
-        "raw_ge2e_old_rule": {h: rates([r for r in raw_rows if r["half"] == h], old.max_centroid_similarity, old.min_separation, old) for h in ("tune", "heldout")},
-        "files": [{"name": r["name"], "half": r["half"], "voices": r["voices"], "similarity": r["split"].similarity and round(r["split"].similarity, 3),
-                   "separation": r["split"].separation and round(r["split"].separation, 2), "two": decide(r["split"], sim, sep, options)} for r in rows],
-    }
+    count, err, n_tied = choose(tune, VoiceCountOptions())
+    print(f"chosen on the tuning half (balanced error {err:.3f}, {n_tied} tied cells): {count}")
+    print(f"shipped defaults {'equal' if count == VoiceCountOptions() else 'DIFFER FROM'} the chosen thresholds")
     for r in rows:
-        if r["source"] == "phone":
-            print(f"{r['name']}: cosine {r['split'].similarity:.3f}, d' {r['split'].separation:.2f} -> {'two' if decide(r['split'], sim, sep, options) else 'one'}")
+        if r["source"] == "phone" or args.tune_only:
+            print(describe(r, count))
+    entry = {"thresholds": dict(vars(count), chosen_on="tune (cross-fitted projection)", balanced_error_tune=round(err, 3), tied_cells=n_tied,
+                                shipped_equal=count == VoiceCountOptions()),
+             "tune": rates(tune, count), "tune_by_source": by_source(tune, count)}
+    print("tune:", json.dumps(entry["tune"]), json.dumps(entry["tune_by_source"]))
+    if args.tune_only:
+        return 0
+    entry.update({"heldout": rates(held, count), "heldout_by_source": by_source(held, count),
+                  "raw_ge2e_old_rule": {h: old_rates([dict(r, split=r["raw"]) for r in rows if r["half"] == h], count) for h in ("tune", "heldout")},
+                  "files": [{"name": r["name"], "half": r["half"], "voices": r["voices"], "similarity": r["split"].similarity and round(r["split"].similarity, 3),
+                             "contrast": r["split"].contrast and round(r["split"].contrast, 2), "two": decide(r, count)} for r in rows]})
     print("held-out:", json.dumps(entry["heldout"]), json.dumps(entry["heldout_by_source"]))
-    print("tune:", json.dumps(entry["tune"]))
     print("raw GE2E, old rule:", json.dumps(entry["raw_ge2e_old_rule"]))
     if not args.no_attribution:
         vad, enc = load_silero_session(), SpeakerEncoder()
-        chosen = replace(options, max_centroid_similarity=sim, min_separation=sep)
-        entry["attribution"] = attributions(files, found, projs, enc, vad, chosen)
+        chosen = DiarizeOptions(count=count)
+        entry["attribution"] = attributions(files, found, projs, pitch, enc, vad, chosen)
         entry["attribution_summary"] = attribution_summary(entry["attribution"])
         print(json.dumps(entry["attribution_summary"], indent=1))
         for r in entry["attribution"]:
@@ -208,7 +265,7 @@ def main() -> int:
                 print(r)
     result = json.loads(OUT.read_text()) if OUT.is_file() else {}
     key = f"voice_count/{args.label}"
-    if args.label == "blind_first" and key in result:
+    if args.label.startswith("blind_first") and key in result:
         print(f"{key} is already recorded; not overwritten")
     else:
         result[key] = entry

@@ -8,7 +8,8 @@ One voice (``voices=1``):
   actor joined with 0.3-0.7 s gaps;
 - ``phone1``: one party of the real telephone call alone (its solo .rttm turns joined).
 Two voices (``voices=2``):
-- ``libri2``: two different LibriSpeech readers alternating 1-4 s pieces;
+- ``libri2``: two different LibriSpeech readers alternating 1-4 s pieces of an utterance
+  each (the agent's last piece kept out for enrolment);
 - ``emodb2``: two different EmoDB actors alternating clips;
 - ``phone2``: the real telephone call itself.
 Two-voice files put one party (the "agent") 0, -10, -15 or -20 dB against the other.
@@ -76,17 +77,20 @@ def _joined(clips: list[np.ndarray], rng: random.Random) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def _alternate(a_parts: list[np.ndarray], b_parts: list[np.ndarray], rng: random.Random, max_s: float = 30.0):
-    """Two tracks of equal length, turns alternating (0.2-0.8 s gaps), who opens at random."""
+def _alternate(a_parts: list[np.ndarray], b_parts: list[np.ndarray], rng: random.Random):
+    """Two tracks of equal length: turns alternate (0.2-0.8 s gaps, who opens at random)
+    while both parties have pieces left, then the one with more goes on alone (all of both
+    parties' speech is used: short utterances would otherwise make calls of a few seconds)."""
     tracks: list[list[np.ndarray]] = [[], []]
     parts = [list(a_parts), list(b_parts)]
-    who, total = rng.randint(0, 1), 0
-    while parts[0] and parts[1] and total < max_s * SR:
+    who = rng.randint(0, 1)
+    while parts[0] or parts[1]:
+        if not parts[who]:
+            who = 1 - who
         piece = parts[who].pop(0)
         gap = np.zeros(int(rng.uniform(0.2, 0.8) * SR), np.float32)
         tracks[who] += [piece, gap]
         tracks[1 - who] += [np.zeros(len(piece), np.float32), gap]
-        total += len(piece) + len(gap)
         who = 1 - who
     return [np.concatenate(t) * (0.1 / _rms(np.concatenate(t))) for t in tracks]
 
@@ -113,8 +117,10 @@ def _two(name, a, b, rng, level, kind, source, half, speakers, enrol) -> VoiceFi
     from benchmarks.diarize_sets import active_frames
 
     ta, tb = _alternate(a, b, rng)
-    agent, other, mono = _mix(ta, tb, level)
-    return VoiceFile(name, 2, half, channel(mono, kind), source, kind, level, (active_frames(agent), active_frames(other)), speakers, enrol)
+    _, _, mono = _mix(ta, tb, level)
+    # reference turns from the tracks before the level change (both at -20 dBFS RMS), so a
+    # quiet agent's speech is not lost below the activity threshold
+    return VoiceFile(name, 2, half, channel(mono, kind), source, kind, level, (active_frames(ta), active_frames(tb)), speakers, enrol)
 
 
 def librispeech_files(seed: int = 170, n_pairs_per_half: int = 24) -> list[VoiceFile]:
@@ -132,7 +138,7 @@ def librispeech_files(seed: int = 170, n_pairs_per_half: int = 24) -> list[Voice
         for k in range(n_pairs_per_half):
             a, b = rng.sample(pool, 2)
             pieces = [_short_pieces(_read(sorted(s.glob("*.flac"))[0]), rng) for s in (a, b)]
-            keep = len(pieces[0]) - 2 if len(pieces[0]) >= 4 else len(pieces[0])  # the agent's last two pieces stay out of the call
+            keep = len(pieces[0]) - 1 if len(pieces[0]) >= 3 else len(pieces[0])  # the agent's last piece stays out of the call
             level, kind = LEVELS_DB[k % 4], KINDS[(k // 4) % 3]
             enrol = channel(np.concatenate(pieces[0][keep:]), kind) if keep < len(pieces[0]) else None
             out.append(_two(f"libri2_{a.name}-vs-{b.name}_{level:+.0f}dB_{kind or 'pcm16k'}", pieces[0][:keep], pieces[1], rng, level, kind, "libri", half,

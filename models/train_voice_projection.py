@@ -24,6 +24,7 @@ import hashlib
 import pickle
 import sys
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
@@ -67,16 +68,18 @@ def training_embeddings(half: str = "tune") -> dict[str, np.ndarray]:
     return out
 
 
-def fit_projection(per_speaker: dict[str, np.ndarray], dims: int = DIMS, shrink: float = SHRINK) -> tuple[np.ndarray, np.ndarray]:
-    """(mean float32 (256,), projection float32 (256, dims)) of a regularised LDA."""
+def fit_projection(per_speaker: dict[str, np.ndarray], dims: int = DIMS, shrink: float = SHRINK, within_weight: Optional[dict] = None) -> tuple[np.ndarray, np.ndarray]:
+    """(mean float32 (256,), projection float32 (256, dims)) of a regularised LDA;
+    within_weight: {speaker-name prefix: weight} of that class's within-speaker scatter."""
     per_speaker = {k: v for k, v in per_speaker.items() if len(v) >= 2}
     x = np.concatenate(list(per_speaker.values())).astype(np.float64)
     mean = x.mean(0)
     d = x.shape[1]
     within, between = np.zeros((d, d)), np.zeros((d, d))
-    for emb in per_speaker.values():
+    for name, emb in per_speaker.items():
         m = emb.mean(0)
-        within += (emb - m).T @ (emb - m)
+        weight = next((w for prefix, w in (within_weight or {}).items() if name.startswith(prefix)), 1.0)
+        within += weight * (emb - m).T @ (emb - m)
         between += len(emb) * np.outer(m - mean, m - mean)
     within, between = within / len(x), between / len(x)
     within = (1 - shrink) * within + shrink * np.trace(within) / d * np.eye(d)
