@@ -177,7 +177,7 @@ class Analyzer:
             events.insert(0, StatusEvent("warning", f"two speakers detected; measuring the agent (chosen {how})"))
         elif separation is not None and separation.hint:
             events.insert(0, StatusEvent("warning", separation.hint))
-        stages = {"decode": decode_s, "diarize": diarize_s, **pipeline.timings}
+        stages = {"decode": decode_s, "diarize": diarize_s, **(separation.timings if separation is not None else {}), **pipeline.timings}
         wall += diarize_s
         timings = {
             "wall_s": wall + decode_s,

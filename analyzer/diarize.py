@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+import time
+
 import numpy as np
 
 from .audio import SAMPLE_RATE
@@ -45,7 +47,9 @@ class Diarization:
     agent_selection: {method, score, ...}; centroid_similarity: cosine of the two clusters'
     centroids and separation: their d' (None for fewer than 3 windows), both in the
     projection; evidence: the voice-count decision's {"rule", "contrast", "pitch_gap_st"};
-    hint: a warning when one voice was kept though two were nearly found."""
+    hint: a warning when one voice was kept though two were nearly found; timings: compute
+    seconds per part {"diarize_vad", "diarize_embed", "diarize_cluster", "diarize_pitch",
+    "diarize_agent"} (the report's stages_s)."""
 
     speakers: int
     turns: list[tuple[float, float, str]]
@@ -54,6 +58,7 @@ class Diarization:
     separation: Optional[float] = None
     evidence: dict = field(default_factory=dict)
     hint: Optional[str] = None
+    timings: dict = field(default_factory=dict)
 
     def report_fields(self) -> dict:
         """The report's ``speaker_turns`` and ``agent_selection``."""
@@ -232,12 +237,23 @@ def diarize_windows(found: SpeechWindows, project: Optional[Callable], options: 
     the speaker-discriminant space (None: compared as they are); window_pitch: () -> median
     semitones per window (n,), asked for only when the voice count needs it."""
     project = project or (lambda e: e)
+    tic = time.perf_counter()
     split = split_voices(found, project(found.embeddings), options.prune)
+    timings = {f"diarize_{k}": v for k, v in (getattr(found, "timings", None) or {}).items()}
+    timings["diarize_cluster"] = time.perf_counter() - tic
+    pitch_s = [0.0]
+
+    def gap():
+        tic = time.perf_counter()
+        tones = window_pitch() if window_pitch else None
+        pitch_s[0] = time.perf_counter() - tic
+        return None if tones is None else pitch_gap_st(tones, split.window_labels)
+
     if options.speakers == "auto":
-        gap = lambda: pitch_gap_st(window_pitch(), split.window_labels) if window_pitch else None  # noqa: E731
         two, evidence = two_voices(split.similarity, split.contrast, split.share_s, gap, options.count)
     else:
         two, evidence = options.speakers == "2", {"rule": f"--speakers {options.speakers}"}
+    timings["diarize_pitch"] = pitch_s[0]
     if not two:
         labels = np.where(split.labels >= 0, 0, -1)
         turns = turns_from_labels(labels, {0: "agent"}, options.windows.split_gap_s)
@@ -245,12 +261,14 @@ def diarize_windows(found: SpeechWindows, project: Optional[Callable], options: 
         if evidence.get("rule") == "one_voice_two_moods" or (split.contrast or 0.0) >= options.count.min_contrast:
             hint = ("measured as one voice, but it varies as much as two voices might (voice contrast "
                     f"{split.contrast:.1f}, pitch gap {evidence.get('pitch_gap_st')} st); if both parties are on this recording, --speakers 2 separates them")
-        return Diarization(1, turns, {"method": "single_speaker", "score": None}, split.similarity, split.separation, evidence, hint)
+        return Diarization(1, turns, {"method": "single_speaker", "score": None}, split.similarity, split.separation, evidence, hint, timings)
     bridge = options.windows.split_gap_s
+    tic = time.perf_counter()
     voice = None if voiceprint is None else _unit(project(np.asarray(voiceprint, np.float32)[None])[0])
     agent, selection = choose_agent(split.centroids, turns_from_labels(split.labels, {0: 0, 1: 1}, bridge), voice, greeter)
+    timings["diarize_agent"] = time.perf_counter() - tic
     names = {agent: "agent", 1 - agent: "other"}
-    return Diarization(2, turns_from_labels(split.labels, names, bridge), selection, split.similarity, split.separation, evidence)
+    return Diarization(2, turns_from_labels(split.labels, names, bridge), selection, split.similarity, split.separation, evidence, None, timings)
 
 
 def mute_spans(samples: np.ndarray, spans: list[tuple[float, float]], fade_s: float = FADE_S) -> np.ndarray:

@@ -17,6 +17,7 @@ window are tiled to the window length (the network's final state needs ~1 s of i
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,13 +55,15 @@ class WindowOptions:
 class SpeechWindows:
     """speech: bool per 32 ms frame (n_frames,); regions: (start_frame, end_frame) pairs;
     windows: (start_sample, end_sample) per embedding (n,); region_of: region index of each
-    window (n,); embeddings: float32 (n, 256), unit length."""
+    window (n,); embeddings: float32 (n, 256), unit length; timings: compute seconds
+    {"vad", "embed"}."""
 
     speech: np.ndarray
     regions: list[tuple[int, int]]
     windows: list[tuple[int, int]]
     region_of: np.ndarray
     embeddings: np.ndarray
+    timings: Optional[dict] = None
 
 
 def _hz_to_mel(f: np.ndarray) -> np.ndarray:
@@ -244,12 +247,16 @@ def region_windows(region: tuple[int, int], options: WindowOptions) -> list[tupl
 
 def speech_windows(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: WindowOptions = WindowOptions()) -> SpeechWindows:
     """Speech frames, regions, windows and their embeddings of a whole recording."""
+    tic = time.perf_counter()
     speech = speech_frames(samples, vad_session, options.speech_threshold)
+    vad_s = time.perf_counter() - tic
     regions = speech_regions(speech, options.split_gap_s, options.min_region_s)
     windows, region_of = [], []
     for r, region in enumerate(regions):
         spans = region_windows(region, options)
         windows += spans
         region_of += [r] * len(spans)
+    tic = time.perf_counter()
     embeddings = encoder.embed([samples[a:b] for a, b in windows])
-    return SpeechWindows(speech, regions, windows, np.asarray(region_of, dtype=int), embeddings)
+    timings = {"vad": vad_s, "embed": time.perf_counter() - tic}
+    return SpeechWindows(speech, regions, windows, np.asarray(region_of, dtype=int), embeddings, timings)

@@ -58,14 +58,26 @@ def voice_contrast(projected: np.ndarray, labels: np.ndarray) -> Optional[float]
 
 
 def window_pitch_st(samples: np.ndarray, windows: list[tuple[int, int]]) -> np.ndarray:
-    """Median F0 (semitones) of each window's voiced frames, NaN with fewer than 5: (n,)."""
+    """Median F0 (semitones) of each window's voiced frames, NaN with fewer than 5: (n,).
+    Pitch is tracked only over the spans the windows cover (speech), not the whole call."""
     from .pitch import hz_to_semitones, track_pitch
 
-    track = track_pitch(samples)
-    st = hz_to_semitones(track.f0_hz)
+    spans: list[list[int]] = []
+    for a, b in sorted(windows):
+        if spans and a <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([a, b])
+    times, f0 = [], []
+    for a, b in spans:
+        track = track_pitch(samples[a:b], offset_s=a / SAMPLE_RATE)
+        times.append(track.times_s)
+        f0.append(track.f0_hz)
+    times_s = np.concatenate(times) if times else np.zeros(0)
+    st = hz_to_semitones(np.concatenate(f0)) if f0 else np.zeros(0)
     out = np.full(len(windows), np.nan)
     for i, (a, b) in enumerate(windows):
-        inside = (track.times_s >= a / SAMPLE_RATE) & (track.times_s < b / SAMPLE_RATE) & np.isfinite(st)
+        inside = (times_s >= a / SAMPLE_RATE) & (times_s < b / SAMPLE_RATE) & np.isfinite(st)
         if inside.sum() >= 5:
             out[i] = np.median(st[inside])
     return out

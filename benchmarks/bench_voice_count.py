@@ -28,6 +28,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
@@ -39,7 +40,7 @@ from benchmarks.diarize_sets import SR  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "results" / "diarize.json"
 CACHE = ROOT / "benchmarks" / "out" / "voice_count_windows_v3.pkl"
-PITCH_CACHE = ROOT / "benchmarks" / "out" / "voice_count_pitch_v3.pkl"
+PITCH_CACHE = ROOT / "benchmarks" / "out" / "voice_count_pitch_v4.pkl"
 FOLDS = 4
 GRID = {  # analyzer.voicecount.VoiceCountOptions fields searched on the tuning half
     "clear_similarity": np.round(np.arange(0.30, 0.59, 0.04), 2),
@@ -119,7 +120,7 @@ def rates(rows, count) -> dict:
             "two_voice_files": len(two), "missed": missed, "miss_rate": round(missed / max(len(two), 1), 3)}
 
 
-def choose(rows, base) -> tuple:
+def choose(rows, base, grid: Optional[dict] = None) -> tuple:
     """VoiceCountOptions with the lowest balanced error (mean of false-split and miss rates)
     on ``rows`` over GRID; ties: the tied cell nearest the middle of all tied cells."""
     from analyzer.voicecount import enough_speech, pitch_gap_st
@@ -129,7 +130,8 @@ def choose(rows, base) -> tuple:
     gap = np.array([g if (g := pitch_gap_st(r["pitch"], r["split"].window_labels)) is not None else 99.0 for r in rows])
     enough = np.array([enough_speech(r["split"].share_s, base) for r in rows])
     two = np.array([r["voices"] == 2 for r in rows])
-    axes = [np.asarray(v) for v in GRID.values()]
+    grid = grid or GRID
+    axes = [np.asarray(v) for v in grid.values()]
     cells = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, len(axes))
     errors = []
     for clear, close, min_contrast, max_gap in cells:
@@ -139,7 +141,7 @@ def choose(rows, base) -> tuple:
     tied = np.flatnonzero(errors <= errors.min() + 1e-9)
     index = np.stack(np.meshgrid(*[np.arange(len(a)) for a in axes], indexing="ij"), -1).reshape(-1, len(axes))[tied]
     pick = tied[np.argmin(np.abs(index - index.mean(0)).sum(1))]
-    chosen = replace(base, **{k: float(v) for k, v in zip(GRID, cells[pick])})
+    chosen = replace(base, **{k: float(v) for k, v in zip(grid, cells[pick])})
     return chosen, float(errors.min()), len(tied)
 
 
@@ -185,6 +187,24 @@ def attribution_summary(rows) -> dict:
                 "agent_10_20dB_quieter": {"files": len(quiet), "meeting_both_targets": sum(v["agent_to_agent"] >= 0.9 and v["other_to_agent"] <= 0.1 for v in quiet)},
             }
     return res
+
+
+def alternatives(tune, rows, base) -> dict:
+    """Simpler rules, each with its thresholds chosen on the tuning half the same way:
+    balanced error there and whether the telephone call comes out as two voices."""
+    loose = {"close_similarity": (0.999,), "min_contrast": (99.0,), "max_pitch_gap_st": (0.0,)}  # the close-voices path off
+    out = {}
+    for name, space, which in (("raw_ge2e_cosine", dict(GRID, **loose), "raw"), ("lda_cosine", dict(GRID, **loose), "split"),
+                               ("lda_cosine_and_contrast", dict(GRID, max_pitch_gap_st=(99.0,)), "split"), ("lda_cosine_contrast_pitch", GRID, "split")):
+        if which == "raw":
+            space = dict(space, clear_similarity=np.round(np.arange(0.5, 0.96, 0.02), 2))
+        view = lambda rs: [dict(r, split=r[which]) for r in rs]  # noqa: E731
+        count, err, _ = choose(view(tune), base, space)
+        phone = [r for r in view(rows) if r["name"] == "phone2_telephone_sample"]
+        out[name] = {"balanced_error_tune": round(err, 3), "thresholds": {k: getattr(count, k) for k in GRID},
+                     "telephone_call_two": bool(phone and decide(phone[0], count))}
+        print(f"{name:<28} tune balanced error {err:.3f}  telephone call two voices: {out[name]['telephone_call_two']}")
+    return out
 
 
 def old_rule(split, count) -> bool:
@@ -248,6 +268,7 @@ def main() -> int:
     print("tune:", json.dumps(entry["tune"]), json.dumps(entry["tune_by_source"]))
     if args.tune_only:
         return 0
+    entry["alternatives_on_tune"] = alternatives(tune, rows, VoiceCountOptions())
     entry.update({"heldout": rates(held, count), "heldout_by_source": by_source(held, count),
                   "raw_ge2e_old_rule": {h: old_rates([dict(r, split=r["raw"]) for r in rows if r["half"] == h], count) for h in ("tune", "heldout")},
                   "files": [{"name": r["name"], "half": r["half"], "voices": r["voices"], "similarity": r["split"].similarity and round(r["split"].similarity, 3),

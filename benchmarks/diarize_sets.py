@@ -151,15 +151,17 @@ def _customer_apology_spans(turns: list[Turn], customer: np.ndarray) -> list[tup
     return [(a * FRAME / SR, b * FRAME / SR) for (a, b), t in zip(merged, customer_turns) if t.text in CUSTOMER_APOLOGIES]
 
 
-def _pieces(clip: np.ndarray, rng: random.Random) -> list[np.ndarray]:
-    """2-5 s pieces of an utterance, cut at its quietest 10 ms frame near each cut."""
+def _pieces(clip: np.ndarray, rng: random.Random, min_s: float = 2.0, max_s: float = 5.0, search_s: float = 0.5) -> list[np.ndarray]:
+    """min_s-max_s pieces of an utterance, cut at its quietest 10 ms frame within
+    search_s of each cut."""
     from analyzer.audio import frame_levels_db
 
     levels = frame_levels_db(clip, FRAME)
     out, start = [], 0
-    while len(clip) - start > 5 * SR:
-        target = start + int(rng.uniform(2.0, 5.0) * SR)
-        lo, hi = (target - SR // 2) // FRAME, (target + SR // 2) // FRAME
+    search = int(search_s * SR)
+    while len(clip) - start > max_s * SR:
+        target = start + int(rng.uniform(min_s, max_s) * SR)
+        lo, hi = (target - search) // FRAME, (target + search) // FRAME
         cut = (lo + int(np.argmin(levels[lo:hi]))) * FRAME
         out.append(clip[start:cut])
         start = cut

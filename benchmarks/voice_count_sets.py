@@ -28,7 +28,7 @@ from typing import Optional
 
 import numpy as np
 
-from benchmarks.diarize_sets import SHARED, SR, _mix, _rms, channel
+from benchmarks.diarize_sets import SHARED, SR, _mix, _pieces, _rms, channel
 
 KINDS = (None, "pcm8k", "mulaw")
 LEVELS_DB = (0.0, -10.0, -15.0, -20.0)
@@ -95,23 +95,6 @@ def _alternate(a_parts: list[np.ndarray], b_parts: list[np.ndarray], rng: random
     return [np.concatenate(t) * (0.1 / _rms(np.concatenate(t))) for t in tracks]
 
 
-def _short_pieces(clip: np.ndarray, rng: random.Random) -> list[np.ndarray]:
-    """1-4 s pieces of an utterance cut at the quietest 10 ms frame near each cut (telephone
-    turns are short)."""
-    from analyzer.audio import frame_levels_db
-
-    levels = frame_levels_db(clip, 160)
-    out, start = [], 0
-    while len(clip) - start > 4 * SR:
-        target = start + int(rng.uniform(1.0, 4.0) * SR)
-        lo, hi = (target - SR // 4) // 160, (target + SR // 4) // 160
-        cut = (lo + int(np.argmin(levels[lo:hi]))) * 160
-        out.append(clip[start:cut])
-        start = cut
-    out.append(clip[start:])
-    return [p for p in out if len(p) > SR // 2]
-
-
 def _two(name, a, b, rng, level, kind, source, half, speakers, enrol) -> VoiceFile:
     """a, b: pieces of the agent and of the other party; enrol: the agent, not in the call."""
     from benchmarks.diarize_sets import active_frames
@@ -137,7 +120,7 @@ def librispeech_files(seed: int = 170, n_pairs_per_half: int = 24) -> list[Voice
         pool = [s for s in speakers if _libri_half(s.name) == half]
         for k in range(n_pairs_per_half):
             a, b = rng.sample(pool, 2)
-            pieces = [_short_pieces(_read(sorted(s.glob("*.flac"))[0]), rng) for s in (a, b)]
+            pieces = [_pieces(_read(sorted(s.glob("*.flac"))[0]), rng, 1.0, 4.0, 0.25) for s in (a, b)]  # telephone turns are short
             keep = len(pieces[0]) - 1 if len(pieces[0]) >= 3 else len(pieces[0])  # the agent's last piece stays out of the call
             level, kind = LEVELS_DB[k % 4], KINDS[(k // 4) % 3]
             enrol = channel(np.concatenate(pieces[0][keep:]), kind) if keep < len(pieces[0]) else None
