@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -207,6 +207,39 @@ def librispeech_calls(seed: int = 17, agent_db: tuple = (0.0, -15.0, -10.0, -20.
         name = f"libri{i}_{speakers[pair[0]].name}-vs-{speakers[pair[1]].name}_{level:+.0f}dB_{kind or 'pcm16k'}"
         calls.append(TwoPartyCall(name, agent, other, channel(mono, kind), "tune" if i % 2 == 0 else "heldout", enrol, kind))
     return calls
+
+
+def with_real_other(calls: list[TwoPartyCall], seed: int = 23) -> list[TwoPartyCall]:
+    """The synthetic calls with the other party's turns spoken by real LibriSpeech readers
+    (held-out ones: id divisible by 3, one reader per call), at the synthetic customer's
+    level and through the call's channel.  customer_apologies then holds every other-party
+    turn: a reported apology inside one is the other party's speech reported as the agent's."""
+    import soundfile as sf
+
+    root = SHARED / "speech" / "librispeech"
+    readers = sorted(p for p in root.iterdir() if p.is_dir() and int(p.name) % 3 == 0)
+    rng = random.Random(seed)
+    out = []
+    for call in calls:
+        reader = rng.choice(readers)
+        speech = np.concatenate([sf.read(str(f), dtype="float32")[0] for f in sorted(reader.glob("*.flac"))[:3]])
+        active = active_frames(call.other)
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], active.astype(int), [0]])))
+        turns: list[list[int]] = []
+        for a, b in zip(edges[::2] * FRAME, edges[1::2] * FRAME):
+            if turns and a - turns[-1][1] < SR // 2:  # gaps inside one turn
+                turns[-1][1] = b
+            else:
+                turns.append([a, b])
+        other, pos = np.zeros_like(call.other), 0
+        for a, b in turns:
+            piece = np.resize(speech[pos:], b - a) if pos < len(speech) else np.resize(speech, b - a)
+            other[a:b] = piece
+            pos += b - a
+        other *= _rms(call.other) / _rms(other)
+        spans = [(a / SR, b / SR) for a, b in turns]
+        out.append(replace(call, name=f"{call.name}_real-{reader.name}", other=other, mono=channel(call.agent + other, call.kind), customer_apologies=spans))
+    return out
 
 
 def _rms(x: np.ndarray) -> float:
