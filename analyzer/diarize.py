@@ -259,8 +259,9 @@ def diarize_windows(found: SpeechWindows, project: Optional[Callable], options: 
         turns = turns_from_labels(labels, {0: "agent"}, options.windows.split_gap_s)
         hint = None
         if evidence.get("rule") == "one_voice_two_moods" or (split.contrast or 0.0) >= options.count.min_contrast:
-            hint = ("measured as one voice, but it varies as much as two voices might (voice contrast "
-                    f"{split.contrast:.1f}, pitch gap {evidence.get('pitch_gap_st')} st); if both parties are on this recording, --speakers 2 separates them")
+            gap = evidence.get("pitch_gap_st")
+            why = f"voice contrast {split.contrast:.1f}" + (f", the two parts {gap:.1f} semitones apart in pitch" if gap is not None else "")
+            hint = f"measured as one voice, but it varies as much as two voices might ({why}); if both parties are on this recording, --speakers 2 separates them"
         return Diarization(1, turns, {"method": "single_speaker", "score": None}, split.similarity, split.separation, evidence, hint, timings)
     bridge = options.windows.split_gap_s
     tic = time.perf_counter()

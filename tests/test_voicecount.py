@@ -102,3 +102,23 @@ def test_two_librispeech_readers_agent_quieter_on_a_phone_line(analyzer, shared_
             two += 1
             assert _attribution(call, diar)["other_to_agent"] <= 0.1, call.name
     assert two >= 6
+
+
+def test_close_voices_far_apart_in_pitch_are_one_voice_with_a_hint():
+    """diarize_windows on two groups of projected windows, close in direction but split
+    well above chance: alike pitch -> two voices; 10 semitones apart -> one voice, a hint."""
+    from analyzer.diarize import DiarizeOptions, diarize_windows
+    from analyzer.speakers import SpeechWindows
+
+    rng = np.random.default_rng(1)
+    n, shift = 20, np.r_[4.0, np.zeros(31)]
+    x = np.concatenate([rng.standard_normal((n, 32)) + 2 + shift, rng.standard_normal((n, 32)) + 2 - shift]).astype(np.float32)
+    windows = [(i * 8000, i * 8000 + 24000) for i in range(2 * n)]
+    speech = np.ones((2 * n * 8000 + 24000) // 512 + 1, bool)
+    found = SpeechWindows(speech, [(0, len(speech))], windows, np.zeros(2 * n, int), x)
+    alike = diarize_windows(found, None, DiarizeOptions(), window_pitch=lambda: np.r_[np.full(n, 30.0), np.full(n, 31.0)])
+    assert alike.speakers == 2 and alike.evidence["rule"] == "close_voices_alike_pitch"
+    apart = diarize_windows(found, None, DiarizeOptions(), window_pitch=lambda: np.r_[np.full(n, 30.0), np.full(n, 40.0)])
+    assert apart.speakers == 1 and apart.evidence == {"rule": "one_voice_two_moods", "contrast": apart.evidence["contrast"], "pitch_gap_st": 10.0}
+    assert apart.hint and "--speakers 2" in apart.hint and "10.0 semitones" in apart.hint
+    assert {t[2] for t in apart.turns} == {"agent"}
