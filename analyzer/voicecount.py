@@ -6,7 +6,8 @@
     they are closer (< ``close_similarity``) but the split stands out from chance
     (``contrast`` >= ``min_contrast``) and the two clusters' median pitches lie within
     ``max_pitch_gap_st`` (a wider gap with close voices is one voice in two moods: acted
-    anger against sadness in EmoDB); the smaller cluster must hold enough speech either way.
+    anger against sadness in EmoDB) unless the split is stronger than one voice's
+    (``veto_below_contrast``); the smaller cluster must hold enough speech either way.
 
 contrast: the between-cluster spread per window, in the projection's within-speaker units,
 over what the best split of one voice's windows reaches by chance in k dimensions
@@ -31,10 +32,11 @@ class VoiceCountOptions:
     semitones; min_share: the smaller cluster's share of the speech time, min_other_s: its
     seconds (both needed for two voices)."""
 
-    clear_similarity: float = 0.42
+    clear_similarity: float = 0.38
     close_similarity: float = 0.85
     min_contrast: float = 2.1
     max_pitch_gap_st: float = 4.0
+    veto_below_contrast: float = 3.4  # the pitch veto applies only to splits weaker than this
     min_share: float = 0.08
     min_other_s: float = 2.0
 
@@ -108,6 +110,8 @@ def two_voices(similarity: Optional[float], contrast: Optional[float], share_s: 
         return True, dict(evidence, rule="distinct_voices")
     if similarity >= options.close_similarity or contrast is None or contrast < options.min_contrast:
         return False, evidence
+    if contrast >= options.veto_below_contrast:  # stronger than any one voice's split: no veto
+        return True, dict(evidence, rule="close_voices_strong_contrast")
     gap = pitch_gap()
     evidence["pitch_gap_st"] = None if gap is None else round(gap, 2)
     if gap is not None and gap <= options.max_pitch_gap_st:

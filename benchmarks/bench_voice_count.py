@@ -47,6 +47,7 @@ GRID = {  # analyzer.voicecount.VoiceCountOptions fields searched on the tuning 
     "close_similarity": (0.7, 0.75, 0.8, 0.85, 0.9),
     "min_contrast": np.round(np.arange(1.0, 3.01, 0.1), 2),
     "max_pitch_gap_st": (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0),
+    "veto_below_contrast": (3.0, 3.2, 3.4, 3.6, 3.8, 4.0, 5.0, 99.0),
 }
 
 
@@ -134,8 +135,8 @@ def choose(rows, base, grid: Optional[dict] = None) -> tuple:
     axes = [np.asarray(v) for v in grid.values()]
     cells = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, len(axes))
     errors = []
-    for clear, close, min_contrast, max_gap in cells:
-        said = enough & ((sim < clear) | ((sim < close) & (contrast >= min_contrast) & (gap <= max_gap)))
+    for clear, close, min_contrast, max_gap, veto_below in cells:
+        said = enough & ((sim < clear) | ((sim < close) & (contrast >= min_contrast) & ((gap <= max_gap) | (contrast >= veto_below))))
         errors.append(0.5 * (np.mean(said[~two]) + np.mean(~said[two])))
     errors = np.array(errors)
     tied = np.flatnonzero(errors <= errors.min() + 1e-9)
@@ -192,10 +193,11 @@ def attribution_summary(rows) -> dict:
 def alternatives(tune, rows, base) -> dict:
     """Simpler rules, each with its thresholds chosen on the tuning half the same way:
     balanced error there and whether the telephone call comes out as two voices."""
-    loose = {"close_similarity": (0.999,), "min_contrast": (99.0,), "max_pitch_gap_st": (0.0,)}  # the close-voices path off
+    loose = {"close_similarity": (0.999,), "min_contrast": (99.0,), "max_pitch_gap_st": (0.0,), "veto_below_contrast": (99.0,)}  # the close-voices path off
     out = {}
     for name, space, which in (("raw_ge2e_cosine", dict(GRID, **loose), "raw"), ("lda_cosine", dict(GRID, **loose), "split"),
-                               ("lda_cosine_and_contrast", dict(GRID, max_pitch_gap_st=(99.0,)), "split"), ("lda_cosine_contrast_pitch", GRID, "split")):
+                               ("lda_cosine_and_contrast", dict(GRID, max_pitch_gap_st=(99.0,), veto_below_contrast=(99.0,)), "split"),
+                               ("lda_cosine_contrast_pitch", dict(GRID, veto_below_contrast=(99.0,)), "split"), ("lda_cosine_contrast_pitch_veto_limit", GRID, "split")):
         if which == "raw":
             space = dict(space, clear_similarity=np.round(np.arange(0.5, 0.96, 0.02), 2))
         view = lambda rs: [dict(r, split=r[which]) for r in rs]  # noqa: E731

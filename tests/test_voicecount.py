@@ -47,6 +47,8 @@ def test_decision_rules():
     assert two_voices(0.6, 3.0, (10.0, 10.0), lambda: 1.0, opts)[1]["rule"] == "close_voices_alike_pitch"
     two, evidence = two_voices(0.6, 3.0, (10.0, 10.0), lambda: 8.0, opts)
     assert not two and evidence["rule"] == "one_voice_two_moods" and evidence["pitch_gap_st"] == 8.0
+    # a split stronger than any one voice's (3.2 on the tuning half) is two voices whatever the pitch
+    assert two_voices(0.6, 4.0, (10.0, 10.0), never, opts)[1]["rule"] == "close_voices_strong_contrast"
 
 
 def test_projection_is_checked(tmp_path):
@@ -111,8 +113,8 @@ def test_close_voices_far_apart_in_pitch_are_one_voice_with_a_hint():
     from analyzer.speakers import SpeechWindows
 
     rng = np.random.default_rng(1)
-    n, shift = 20, np.r_[4.0, np.zeros(31)]
-    x = np.concatenate([rng.standard_normal((n, 32)) + 2 + shift, rng.standard_normal((n, 32)) + 2 - shift]).astype(np.float32)
+    n, shift = 20, np.r_[2.8, np.zeros(31)]  # centroids 0.77 apart, contrast 2.8: close, above chance, below the veto limit
+    x = np.concatenate([rng.standard_normal((n, 32)) + 1.5 + shift, rng.standard_normal((n, 32)) + 1.5 - shift]).astype(np.float32)
     windows = [(i * 8000, i * 8000 + 24000) for i in range(2 * n)]
     speech = np.ones((2 * n * 8000 + 24000) // 512 + 1, bool)
     found = SpeechWindows(speech, [(0, len(speech))], windows, np.zeros(2 * n, int), x)
