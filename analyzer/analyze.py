@@ -26,7 +26,6 @@ from .vad import load_silero_session
 from .wholecall import rejudge_events
 
 SILENCE_RMS = 1e-4  # below -80 dBFS: nothing to analyse
-HINT_SEPARATION = 1.0  # one voice found, yet this separated: say --speakers 2 exists (the real telephone call: 1.05)
 
 
 @dataclass(frozen=True)
@@ -176,9 +175,9 @@ class Analyzer:
         if separation is not None and separation.speakers == 2:
             how = {"enrolment": "by the enrolled voice", "greeting": "as the voice that greets", "first_speaker": "as the first speaker"}[separation.agent_selection["method"]]
             events.insert(0, StatusEvent("warning", f"two speakers detected; measuring the agent (chosen {how})"))
-        elif separation is not None and (separation.separation or 0.0) >= HINT_SEPARATION:
-            events.insert(0, StatusEvent("warning", f"measured as one voice, but the voices differ somewhat (separation {separation.separation:.1f}, two voices from {self.options.diarize.min_separation}); if both parties are on this recording, --speakers 2 separates them"))
-        stages = {"decode": decode_s, "diarize": diarize_s, **pipeline.timings}
+        elif separation is not None and separation.hint:
+            events.insert(0, StatusEvent("warning", separation.hint))
+        stages = {"decode": decode_s, "diarize": diarize_s, **(separation.timings if separation is not None else {}), **pipeline.timings}
         wall += diarize_s
         timings = {
             "wall_s": wall + decode_s,

@@ -17,31 +17,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+import time
+
 import numpy as np
 
 from .audio import SAMPLE_RATE
 from .speakers import SpeakerEncoder, SpeechWindows, WindowOptions, speech_windows
 from .vad import FRAME, FRAME_S
+from .voicecount import VoiceCountOptions, two_voices, voice_contrast, pitch_gap_st, window_pitch_st
 
 FADE_S = 0.01
 
 
 @dataclass(frozen=True)
 class DiarizeOptions:
-    """speakers: "auto" (decide 1 or 2), "1" (no diarization) or "2" (always two).
-    max_centroid_similarity: two clusters closer than this (cosine) are one voice.
-    min_separation: ... and so are two whose windows' similarities within a cluster exceed
-    those across clusters by less than this (d': difference of means / pooled spread).
-    Tuned on the tuning half of bench_diarize: two voices 2.1-5.5, one voice -0.2-1.7.
-    min_share: the smaller cluster must hold at least this share of the speech time.
-    min_other_s: ... and at least this many seconds.
-    prune: affinity rows keep this share of their strongest links (spectral split)."""
+    """speakers: "auto" (decide 1 or 2: ``count``, analyzer.voicecount), "1" (no
+    diarization) or "2" (always two).  prune: affinity rows keep this share of their
+    strongest links (spectral split)."""
 
     speakers: str = "auto"
-    max_centroid_similarity: float = 0.85
-    min_separation: float = 1.9
-    min_share: float = 0.08
-    min_other_s: float = 2.0
+    count: VoiceCountOptions = field(default_factory=VoiceCountOptions)
     prune: float = 0.3
     windows: WindowOptions = field(default_factory=WindowOptions)
 
@@ -50,19 +45,27 @@ class DiarizeOptions:
 class Diarization:
     """speakers: 1 or 2 voices found; turns: (start_s, end_s, "agent" | "other");
     agent_selection: {method, score, ...}; centroid_similarity: cosine of the two clusters'
-    centroids and separation: their d' (None for fewer than 3 windows)."""
+    centroids and separation: their d' (None for fewer than 3 windows), both in the
+    projection; evidence: the voice-count decision's {"rule", "contrast", "pitch_gap_st"};
+    hint: a warning when one voice was kept though two were nearly found; timings: compute
+    seconds per part {"diarize_vad", "diarize_embed", "diarize_cluster", "diarize_pitch",
+    "diarize_agent"} (the report's stages_s)."""
 
     speakers: int
     turns: list[tuple[float, float, str]]
     agent_selection: dict
     centroid_similarity: Optional[float] = None
     separation: Optional[float] = None
+    evidence: dict = field(default_factory=dict)
+    hint: Optional[str] = None
+    timings: dict = field(default_factory=dict)
 
     def report_fields(self) -> dict:
         """The report's ``speaker_turns`` and ``agent_selection``."""
         turns = [{"start": round(a, 3), "end": round(b, 3), "speaker": s} for a, b, s in self.turns]
         rounded = lambda x: None if x is None else round(x, 3)  # noqa: E731
-        selection = dict(self.agent_selection, speakers=self.speakers, voice_similarity=rounded(self.centroid_similarity), separation=rounded(self.separation))
+        selection = dict(self.agent_selection, speakers=self.speakers, voice_similarity=rounded(self.centroid_similarity),
+                         separation=rounded(self.separation), voice_count=self.evidence)
         return {"speaker_turns": turns, "agent_selection": selection}
 
     def other_spans(self) -> list[tuple[float, float]]:
@@ -169,7 +172,7 @@ def turns_from_labels(labels: np.ndarray, names: dict, bridge_s: float) -> list[
 
 def choose_agent(centroids: np.ndarray, turns: list[tuple[float, float, int]], voiceprint: Optional[np.ndarray], greeter: Optional[Callable] = None, min_turn_s: float = 1.0) -> tuple[int, dict]:
     """Which cluster (0/1) is the agent, and how that was decided.  turns: (start_s, end_s,
-    cluster); voiceprint: unit (256,); greeter: turns -> (cluster, phrase) of the one voice
+    cluster); voiceprint: unit, in the centroids' space; greeter: turns -> (cluster, phrase) of the one voice
     that greets (analyzer.greeting), or None.  Failing both, the agent is the cluster of the
     first turn lasting ``min_turn_s`` (a shorter first burst may be a mislabelled "hello")."""
     if voiceprint is not None:
@@ -188,32 +191,85 @@ def choose_agent(centroids: np.ndarray, turns: list[tuple[float, float, int]], v
                    "why": "an inbound call is answered by the agent: the voice of the first turn of 1 s or more is taken as the agent's"}
 
 
+@dataclass(frozen=True)
+class VoiceSplit:
+    """Two clusters of a recording's speech windows.  labels: -1 (no speech) / 0 / 1 per
+    32 ms frame (n_frames,); window_labels: 0 / 1 per window (n,); centroids: unit (2, k);
+    similarity: cosine of the centroids, separation: d' of the windows, contrast:
+    analyzer.voicecount.voice_contrast (each None under 3 windows); share_s: speech
+    seconds per cluster."""
+
+    labels: np.ndarray
+    window_labels: np.ndarray
+    centroids: np.ndarray
+    similarity: Optional[float]
+    separation: Optional[float]
+    contrast: Optional[float]
+    share_s: tuple[float, float]
+
+
+def split_voices(found: SpeechWindows, projected: np.ndarray, prune: float = 0.3) -> VoiceSplit:
+    """Cluster the windows of ``found`` by their projected embeddings (n_windows, k)."""
+    embeddings = _unit(np.asarray(projected, np.float32))
+    weights = np.array([(b - a) / SAMPLE_RATE for a, b in found.windows])
+    labels_w, cents = cluster_two(embeddings, weights, prune)
+    enough = len(found.windows) >= 3
+    similarity = float(cents[0] @ cents[1]) if enough else None
+    separation = separation_dprime(embeddings, labels_w) if enough else None
+    labels = frame_labels(found, embeddings @ cents[1] - embeddings @ cents[0])  # > 0: nearer the second voice
+    share = (float(np.sum(labels == 0)) * FRAME_S, float(np.sum(labels == 1)) * FRAME_S)
+    return VoiceSplit(labels, labels_w, cents, similarity, separation, voice_contrast(projected, labels_w), share)
+
+
 def diarize(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: DiarizeOptions = DiarizeOptions(),
             voiceprint: Optional[np.ndarray] = None, greeter: Optional[Callable] = None) -> Diarization:
     """Speaker turns of a mono recording (16 kHz float32 (n,)) with the agent named (by the
     voiceprint, else the greeter, else the first speaker: ``choose_agent``)."""
     found = speech_windows(samples, vad_session, encoder, options.windows)
-    weights = np.array([(b - a) / SAMPLE_RATE for a, b in found.windows])
-    labels_w, cents = cluster_two(found.embeddings, weights, options.prune)
-    similarity = float(cents[0] @ cents[1]) if len(found.windows) >= 3 else None
-    separation = separation_dprime(found.embeddings, labels_w) if len(found.windows) >= 3 else None
-    scores = found.embeddings @ cents[1] - found.embeddings @ cents[0]  # > 0: nearer the second voice
-    labels = frame_labels(found, scores)
-    share = [float(np.sum(labels == k)) * FRAME_S for k in (0, 1)]
-    speech_s = max(sum(share), 1e-9)
-    two = options.speakers == "2" or (
-        options.speakers == "auto" and similarity is not None and similarity < options.max_centroid_similarity
-        and separation is not None and separation >= options.min_separation
-        and min(share) >= max(options.min_other_s, options.min_share * speech_s)
-    )
+    return diarize_windows(found, getattr(encoder, "project", None), options, voiceprint, greeter,
+                           window_pitch=lambda: window_pitch_st(samples, found.windows))
+
+
+def diarize_windows(found: SpeechWindows, project: Optional[Callable], options: DiarizeOptions = DiarizeOptions(),
+                    voiceprint: Optional[np.ndarray] = None, greeter: Optional[Callable] = None,
+                    window_pitch: Optional[Callable[[], np.ndarray]] = None) -> Diarization:
+    """``diarize`` from a recording's speech windows.  project: GE2E embeddings (n, 256) ->
+    the speaker-discriminant space (None: compared as they are); window_pitch: () -> median
+    semitones per window (n,), asked for only when the voice count needs it."""
+    project = project or (lambda e: e)
+    tic = time.perf_counter()
+    split = split_voices(found, project(found.embeddings), options.prune)
+    timings = {f"diarize_{k}": v for k, v in (getattr(found, "timings", None) or {}).items()}
+    timings["diarize_cluster"] = time.perf_counter() - tic
+    pitch_s = [0.0]
+
+    def gap():
+        tic = time.perf_counter()
+        tones = window_pitch() if window_pitch else None
+        pitch_s[0] = time.perf_counter() - tic
+        return None if tones is None else pitch_gap_st(tones, split.window_labels)
+
+    if options.speakers == "auto":
+        two, evidence = two_voices(split.similarity, split.contrast, split.share_s, gap, options.count)
+    else:
+        two, evidence = options.speakers == "2", {"rule": f"--speakers {options.speakers}"}
+    timings["diarize_pitch"] = pitch_s[0]
     if not two:
-        labels = np.where(labels >= 0, 0, -1)
+        labels = np.where(split.labels >= 0, 0, -1)
         turns = turns_from_labels(labels, {0: "agent"}, options.windows.split_gap_s)
-        return Diarization(1, turns, {"method": "single_speaker", "score": None}, similarity, separation)
+        hint = None
+        if evidence.get("rule") == "one_voice_two_moods" or (split.contrast or 0.0) >= options.count.min_contrast:
+            gap = evidence.get("pitch_gap_st")
+            why = f"voice contrast {split.contrast:.1f}" + (f", the two parts {gap:.1f} semitones apart in pitch" if gap is not None else "")
+            hint = f"measured as one voice, but it varies as much as two voices might ({why}); if both parties are on this recording, --speakers 2 separates them"
+        return Diarization(1, turns, {"method": "single_speaker", "score": None}, split.similarity, split.separation, evidence, hint, timings)
     bridge = options.windows.split_gap_s
-    agent, selection = choose_agent(cents, turns_from_labels(labels, {0: 0, 1: 1}, bridge), voiceprint, greeter)
+    tic = time.perf_counter()
+    voice = None if voiceprint is None else _unit(project(np.asarray(voiceprint, np.float32)[None])[0])
+    agent, selection = choose_agent(split.centroids, turns_from_labels(split.labels, {0: 0, 1: 1}, bridge), voice, greeter)
+    timings["diarize_agent"] = time.perf_counter() - tic
     names = {agent: "agent", 1 - agent: "other"}
-    return Diarization(2, turns_from_labels(labels, names, bridge), selection, similarity, separation)
+    return Diarization(2, turns_from_labels(split.labels, names, bridge), selection, split.similarity, split.separation, evidence, None, timings)
 
 
 def mute_spans(samples: np.ndarray, spans: list[tuple[float, float]], fade_s: float = FADE_S) -> np.ndarray:

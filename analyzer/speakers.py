@@ -3,7 +3,9 @@
     16 kHz audio -> Silero speech probability per 32 ms frame -> speech regions (split at
     pauses >= ``split_gap_s``) -> windows of <= 1.5 s every 0.75 s inside each region ->
     per window: level normalised to -30 dBFS, 40 power-mel bands (25 ms / 10 ms) ->
-    GE2E speaker encoder (``models/speaker_encoder.onnx``) -> unit 256-value embedding.
+    GE2E speaker encoder (``models/speaker_encoder.onnx``) -> unit 256-value embedding
+    -> (``SpeakerEncoder.project``) a 32-value speaker-discriminant projection
+    (``models/voice_projection.npz``, LDA trained by ``models/train_voice_projection.py``).
 
 The encoder is Resemblyzer's pretrained GE2E network (Apache-2.0, shipped inside the PyPI
 wheel ``Resemblyzer`` 0.1.4, converted to ONNX by ``models/convert_speaker_encoder.py``);
@@ -15,6 +17,7 @@ window are tiled to the window length (the network's final state needs ~1 s of i
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +30,8 @@ from .vad import FRAME, FRAME_S, initial_state, speech_probabilities
 
 ENCODER_FILE = "speaker_encoder.onnx"
 ENCODER_SHA256 = "56c7599a9570e27ce5887240adf62371ff00a861f0437c4f78df846649a13e38"
+PROJECTION_FILE = "voice_projection.npz"
+PROJECTION_SHA256 = "e29596442de334ea2fa84de8443cc67d6576aa070ec833969cab11efb2a9bdfb"
 MEL_HOP = 160  # 10 ms
 MEL_FFT = 400  # 25 ms
 MEL_BANDS = 40
@@ -50,13 +55,15 @@ class WindowOptions:
 class SpeechWindows:
     """speech: bool per 32 ms frame (n_frames,); regions: (start_frame, end_frame) pairs;
     windows: (start_sample, end_sample) per embedding (n,); region_of: region index of each
-    window (n,); embeddings: float32 (n, 256), unit length."""
+    window (n,); embeddings: float32 (n, 256), unit length; timings: compute seconds
+    {"vad", "embed"}."""
 
     speech: np.ndarray
     regions: list[tuple[int, int]]
     windows: list[tuple[int, int]]
     region_of: np.ndarray
     embeddings: np.ndarray
+    timings: Optional[dict] = None
 
 
 def _hz_to_mel(f: np.ndarray) -> np.ndarray:
@@ -120,23 +127,51 @@ def _encoder_session(path: str):
     return onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"], sess_options=opts)
 
 
-def encoder_path() -> Path:
-    """The ONNX file beside this source tree (a checkout), else the installed models."""
-    local = Path(__file__).resolve().parents[1] / "models" / ENCODER_FILE
+def model_path(name: str = ENCODER_FILE) -> Path:
+    """A model file beside this source tree (a checkout), else in the installed models."""
+    local = Path(__file__).resolve().parents[1] / "models" / name
     if local.is_file():
         return local
     import sincerity_models
 
-    return Path(sincerity_models.MODELS_DIR) / ENCODER_FILE
+    return Path(sincerity_models.MODELS_DIR) / name
+
+
+def encoder_path() -> Path:
+    return model_path(ENCODER_FILE)
+
+
+@lru_cache(maxsize=1)
+def _projection(path: str) -> tuple[np.ndarray, np.ndarray]:
+    """(mean float32 (256,), projection float32 (256, 32)) of the shipped LDA, sha256-checked."""
+    data = Path(path).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != PROJECTION_SHA256:
+        raise RuntimeError(f"{path}: sha256 {digest[:12]}... is not the shipped voice projection's")
+    with np.load(path, allow_pickle=False) as npz:
+        return npz["mean"].astype(np.float32), npz["projection"].astype(np.float32)
+
+
+def project(embeddings: np.ndarray, projection: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """GE2E unit embeddings (n, 256) -> (n, k) in a speaker-discriminant space where one
+    speaker's windows vary with about unit variance in every direction (not unit length)."""
+    mean, matrix = projection
+    return (np.asarray(embeddings, np.float32) - mean) @ matrix
 
 
 class SpeakerEncoder:
     """GE2E voice embeddings (ONNX, sha256-checked).  ``embed`` takes clips of 16 kHz
-    audio, returns float32 (n, 256) unit vectors."""
+    audio, returns float32 (n, 256) unit vectors; ``project`` maps them to the 32-value
+    space where diarize compares voices (GE2E's own cosine hears any two telephone voices
+    as close)."""
 
-    def __init__(self, path: Optional[Path] = None, window_s: float = 1.5):
+    def __init__(self, path: Optional[Path] = None, window_s: float = 1.5, projection_path: Optional[Path] = None):
         self.session = _encoder_session(str(path or encoder_path()))
+        self.projection = _projection(str(projection_path or model_path(PROJECTION_FILE)))
         self.window = int(round(window_s * SAMPLE_RATE))
+
+    def project(self, embeddings: np.ndarray) -> np.ndarray:
+        return project(embeddings, self.projection)
 
     def _fit(self, clip: np.ndarray) -> np.ndarray:
         """Tile or cut a clip to exactly one window, level-normalised."""
@@ -212,12 +247,16 @@ def region_windows(region: tuple[int, int], options: WindowOptions) -> list[tupl
 
 def speech_windows(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: WindowOptions = WindowOptions()) -> SpeechWindows:
     """Speech frames, regions, windows and their embeddings of a whole recording."""
+    tic = time.perf_counter()
     speech = speech_frames(samples, vad_session, options.speech_threshold)
+    vad_s = time.perf_counter() - tic
     regions = speech_regions(speech, options.split_gap_s, options.min_region_s)
     windows, region_of = [], []
     for r, region in enumerate(regions):
         spans = region_windows(region, options)
         windows += spans
         region_of += [r] * len(spans)
+    tic = time.perf_counter()
     embeddings = encoder.embed([samples[a:b] for a, b in windows])
-    return SpeechWindows(speech, regions, windows, np.asarray(region_of, dtype=int), embeddings)
+    timings = {"vad": vad_s, "embed": time.perf_counter() - tic}
+    return SpeechWindows(speech, regions, windows, np.asarray(region_of, dtype=int), embeddings, timings)

@@ -4,7 +4,8 @@ A thin wrapper over the package's bench code (analyzer/bench/speed.py, the same 
 `sincerity bench`'s post-call section): models loaded once (timed apart), a warm-up, then
 every file analysed ``--repeats`` times; RTF = compute seconds / audio seconds per stage
 (decode, diarize, VAD, ASR, pitch, laughter, wording, rest) and in total, min and median over the
-repeats.  Ratios are what we quote; absolute times on shared machines are noise.
+repeats; diarize's own parts (its Silero pass, GE2E embeddings, clustering, pitch for close
+voices, naming the agent) from the first repeat.  Ratios are what we quote; absolute times on shared machines are noise.
 
 Run: python benchmarks/bench_analyze.py [FILES...] [--repeats N]   (default: the bundled
 sample call and the evaluation calls in benchmarks/out/eval_calls if present)
@@ -28,6 +29,12 @@ from analyzer.bench.machine import describe_machine  # noqa: E402
 from analyzer.bench.speed import measure_post_call  # noqa: E402
 
 
+def diarize_parts(reports: list[dict], audio_s: float) -> dict:
+    """Compute seconds per audio second of each part of the diarize stage over ``reports``."""
+    keys = ("diarize_vad", "diarize_embed", "diarize_cluster", "diarize_pitch", "diarize_agent")
+    return {k: round(sum(r["timings"]["stages_s"].get(k, 0.0) for r in reports) / max(audio_s, 1e-9), 5) for k in keys}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
@@ -48,8 +55,12 @@ def main() -> int:
         print(f"{stage:<10} {v['min']:.4f}   {v['median']:.4f}")
     if post["wording_ms_per_apology"] is not None:
         print(f"wording judge: {post['wording_ms_per_apology']:.1f} ms per apology (phrase lists + text model)")
-    result = {"machine": describe_machine(analyzer.transcriber.describe()), "post_call": post,
-              "files": [{"file": c.path.name, "duration_s": r["duration_s"], "rtf": r["timings"]["real_time_factor"]} for c, r in zip(calls, reports)]}
+    parts = diarize_parts(reports, post["audio_s"])
+    print("diarize parts (RTF, first repeat): " + ", ".join(f"{k} {v:.4f}" for k, v in parts.items()))
+    result = {"machine": describe_machine(analyzer.transcriber.describe()), "post_call": post, "diarize_parts_rtf": parts,
+              "files": [{"file": c.path.name, "duration_s": r["duration_s"], "rtf": r["timings"]["real_time_factor"],
+                         "rtf_diarize": round(r["timings"]["stages_s"].get("diarize", 0.0) / max(r["duration_s"], 1e-9), 5),
+                         "diarize_parts_rtf": diarize_parts([r], r["duration_s"]), "speakers": r["agent_selection"].get("speakers")} for c, r in zip(calls, reports)]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))
     return 0

@@ -13,6 +13,8 @@ features, z-scored per call), ``mfcc`` (mean and spread of 20 MFCCs, z-scored pe
 ``--flags``: the synthetic calls are analysed three ways -- the agent's clean channel, the
 mono mix diarized, the mono mix without diarization -- and each agent apology's tone
 flags are compared; any reported apology inside a customer's apology is counted.
+``--flags-real-other``: the same with the other party's turns spoken by real LibriSpeech
+readers (diarize_sets.with_real_other); any reported apology inside their turns is counted.
 
     python benchmarks/bench_diarize.py [--flags] [--half heldout|tune|all]
 Writes benchmarks/results/diarize.json (merging into what is there).
@@ -101,7 +103,10 @@ def attribution(call, diar) -> dict:
             said_other[int(a * SR / FRAME) : int(np.ceil(b * SR / FRAME))] = True
     # the clustering alone, whichever cluster the agent rule picked: the better of both namings
     swapped = float(np.sum(said_other & solo_agent) / max(np.sum(solo_agent), 1)) - float(np.sum(said_other & solo_other) / max(np.sum(solo_other), 1))
+    # what the pipeline hears: everything not muted (speech the VAD missed is not muted)
+    heard = lambda ref: float(np.sum(~said_other & ref) / max(np.sum(ref), 1))  # noqa: E731
     return {"agent_to_agent": round(share(solo_agent), 3), "other_to_agent": round(share(solo_other), 3),
+            "agent_heard": round(heard(solo_agent), 3), "other_heard": round(heard(solo_other), 3),
             "best_naming_gap": round(max(share(solo_agent) - share(solo_other), swapped), 3),
             "dprime": None if diar.separation is None else round(diar.separation, 2),
             "agent_speaks_first": bool(np.argmax(solo_agent) < np.argmax(solo_other)),
@@ -279,6 +284,7 @@ def main() -> int:
     parser.add_argument("--embeddings", default="ge2e,whisper,mfcc")
     parser.add_argument("--speakers", default="auto", choices=["auto", "2"])
     parser.add_argument("--flags", action="store_true", help="also compare the agent's tone flags (runs Whisper)")
+    parser.add_argument("--flags-real-other", action="store_true", help="--flags with the other party's turns spoken by real LibriSpeech readers")
     parser.add_argument("--bleed", action="store_true", help="also measure headset far-end bleed on the agent's own channel (runs Whisper)")
     parser.add_argument("--label", default="final", help="key under which results are stored (e.g. blind_first)")
     args = parser.parse_args()
@@ -304,6 +310,12 @@ def main() -> int:
         f = entry["flags"]
         print(f"tone flags agree on {f['tone_flags_agree']}/{f['apologies']} apologies found in the clean channel ({f['missed_in_clean_channel']} missed there); customer apologies reported as the agent's: "
               f"{f['customer_apologies_reported_as_agent']}/{f['customer_apologies']} (without diarization {f['customer_apologies_reported_without_diarization']})")
+    if args.flags_real_other:
+        from benchmarks.diarize_sets import with_real_other
+
+        entry["flags_real_other"] = run_flags(with_real_other([c for c in synth if c.half == args.half or args.half == "all"]))
+        f = entry["flags_real_other"]
+        print(f"real other party: tone flags agree on {f['tone_flags_agree']}/{f['apologies']}; other-party turns holding a reported apology: {f['customer_apologies_reported_as_agent']}/{f['customer_apologies']}")
     if "ge2e" in args.embeddings and (ROOT.parent / "shared" / "data" / "conversation" / "ami").is_dir():
         entry["ami"] = run_ami()
     if args.bleed:

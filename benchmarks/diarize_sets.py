@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -151,15 +151,17 @@ def _customer_apology_spans(turns: list[Turn], customer: np.ndarray) -> list[tup
     return [(a * FRAME / SR, b * FRAME / SR) for (a, b), t in zip(merged, customer_turns) if t.text in CUSTOMER_APOLOGIES]
 
 
-def _pieces(clip: np.ndarray, rng: random.Random) -> list[np.ndarray]:
-    """2-5 s pieces of an utterance, cut at its quietest 10 ms frame near each cut."""
+def _pieces(clip: np.ndarray, rng: random.Random, min_s: float = 2.0, max_s: float = 5.0, search_s: float = 0.5) -> list[np.ndarray]:
+    """min_s-max_s pieces of an utterance, cut at its quietest 10 ms frame within
+    search_s of each cut."""
     from analyzer.audio import frame_levels_db
 
     levels = frame_levels_db(clip, FRAME)
     out, start = [], 0
-    while len(clip) - start > 5 * SR:
-        target = start + int(rng.uniform(2.0, 5.0) * SR)
-        lo, hi = (target - SR // 2) // FRAME, (target + SR // 2) // FRAME
+    search = int(search_s * SR)
+    while len(clip) - start > max_s * SR:
+        target = start + int(rng.uniform(min_s, max_s) * SR)
+        lo, hi = (target - search) // FRAME, (target + search) // FRAME
         cut = (lo + int(np.argmin(levels[lo:hi]))) * FRAME
         out.append(clip[start:cut])
         start = cut
@@ -205,6 +207,39 @@ def librispeech_calls(seed: int = 17, agent_db: tuple = (0.0, -15.0, -10.0, -20.
         name = f"libri{i}_{speakers[pair[0]].name}-vs-{speakers[pair[1]].name}_{level:+.0f}dB_{kind or 'pcm16k'}"
         calls.append(TwoPartyCall(name, agent, other, channel(mono, kind), "tune" if i % 2 == 0 else "heldout", enrol, kind))
     return calls
+
+
+def with_real_other(calls: list[TwoPartyCall], seed: int = 23) -> list[TwoPartyCall]:
+    """The synthetic calls with the other party's turns spoken by real LibriSpeech readers
+    (held-out ones: id divisible by 3, one reader per call), at the synthetic customer's
+    level and through the call's channel.  customer_apologies then holds every other-party
+    turn: a reported apology inside one is the other party's speech reported as the agent's."""
+    import soundfile as sf
+
+    root = SHARED / "speech" / "librispeech"
+    readers = sorted(p for p in root.iterdir() if p.is_dir() and int(p.name) % 3 == 0)
+    rng = random.Random(seed)
+    out = []
+    for call in calls:
+        reader = rng.choice(readers)
+        speech = np.concatenate([sf.read(str(f), dtype="float32")[0] for f in sorted(reader.glob("*.flac"))[:3]])
+        active = active_frames(call.other)
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], active.astype(int), [0]])))
+        turns: list[list[int]] = []
+        for a, b in zip(edges[::2] * FRAME, edges[1::2] * FRAME):
+            if turns and a - turns[-1][1] < SR // 2:  # gaps inside one turn
+                turns[-1][1] = b
+            else:
+                turns.append([a, b])
+        other, pos = np.zeros_like(call.other), 0
+        for a, b in turns:
+            piece = np.resize(speech[pos:], b - a) if pos < len(speech) else np.resize(speech, b - a)
+            other[a:b] = piece
+            pos += b - a
+        other *= _rms(call.other) / _rms(other)
+        spans = [(a / SR, b / SR) for a, b in turns]
+        out.append(replace(call, name=f"{call.name}_real-{reader.name}", other=other, mono=channel(call.agent + other, call.kind), customer_apologies=spans))
+    return out
 
 
 def _rms(x: np.ndarray) -> float:
