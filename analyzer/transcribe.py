@@ -35,6 +35,8 @@ class TranscriberOptions:
     cpu_threads: CTranslate2 threads on CPU (0 = library default).
     beam_size: 1 (greedy) is what keeps tiny.en fast; raise for accuracy with bigger models.
     language: "en" for the English agent models.
+    initial_prompt: text Whisper is primed with on every utterance (None: none); it
+        steers spelling and register towards its words (e.g. casual apology forms).
     """
 
     model: str = DEFAULT_MODEL
@@ -43,6 +45,7 @@ class TranscriberOptions:
     cpu_threads: int = 0
     beam_size: int = 1
     language: Optional[str] = "en"
+    initial_prompt: Optional[str] = None
 
 
 def embedded_model_path() -> Path:
@@ -128,7 +131,7 @@ class Transcriber:
             word_timestamps=True,
             vad_filter=False,  # our VAD already cut the utterance
             condition_on_previous_text=False,
-            initial_prompt=prompt,
+            initial_prompt=prompt if prompt is not None else self.options.initial_prompt,
             without_timestamps=False,
         )
         duration = len(samples) / 16000.0
