@@ -179,12 +179,13 @@ def errors(items: list[dict], predictions) -> list[dict]:
     return out
 
 
-def side_by_side(set_name: str, before: str = "blind", after: str = "final") -> str:
-    """Markdown table of two recorded runs of one set (README): P / R per stage."""
+def side_by_side(set_name: str, *tags: str) -> str:
+    """Markdown table of recorded runs of one set (README): P / R per run and stage."""
+    tags = tags or ("blind", "final")
     runs = [json.loads((ROOT / "benchmarks" / "results" / f"wording_{set_name}_{tag}.json").read_text())
-            for tag in (before, after)]
-    head = " | ".join(f"{tag} {stage}" for tag in (before, after) for stage in ("text", "audio"))
-    lines = [f"| {set_name} ({runs[0]['items']} items) | {head} |", "|---|" + "---:|" * 4]
+            for tag in tags]
+    head = " | ".join(f"{tag} {stage}" for tag in tags for stage in ("text", "audio"))
+    lines = [f"| {set_name} ({runs[0]['items']} items) | {head} |", "|---|" + "---:|" * (2 * len(tags))]
     rows = [("apology found", lambda r: r["apology"])] + [(k, lambda r, k=k: r["flags"][k]) for k in KINDS]
     for name, get in rows:
         cells = [f"{get(run[stage])['precision']:.2f} / {get(run[stage])['recall']:.2f}"
@@ -203,8 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tag", default="current", help="name of this run in the results file")
     parser.add_argument("--asr-prompt", default=None, help="audio stage: Whisper initial prompt (experiment)")
     parser.add_argument("--show-errors", action="store_true", help="print mis-scored items (tune set only)")
-    parser.add_argument("--compare", nargs=2, metavar=("TAG", "TAG"),
-                        help="print the README table of two recorded runs of --set and exit")
+    parser.add_argument("--compare", nargs="+", metavar="TAG",
+                        help="print the README table of recorded runs of --set and exit")
     args = parser.parse_args(argv)
     if args.compare:
         print(side_by_side(args.set_name, *args.compare))
