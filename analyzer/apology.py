@@ -10,9 +10,12 @@ What counts as an apology (see README "What counts as an apology"):
 - tiny.en writes a sentence-opening "Pardon the ..." as "Part in the ..." or "Parton the
   ...": those sound-alikes count, only at a sentence start and before the/my/our.
 - owning a mistake without a keyword counts: "my/our bad", "our mistake", "oops",
-  "whoops", "that's on me", "dropped the ball" (``_keyword_free_at``);
+  "whoops", "that's on me", "dropped the ball", slang such as "soz", "brain fade",
+  "butterfingers" (``_keyword_free_at``);
 - but not breaking in ("sorry to interrupt"), a question opened by "Sorry," that names no
-  object (clarifying), or someone else's apology reported ("he said sorry").
+  object (clarifying), someone else's apology reported ("he said sorry"), sympathy for
+  what the company did not cause ("sorry for your loss", "sorry to hear you had a fall")
+  or an idiom ("better safe than sorry").
 
 An apology's span is its sentence: words up to the previous sentence end (. ! ?), a
 pause of ``max_pause_s``, or the utterance start, through the next sentence end or pause.
@@ -45,11 +48,27 @@ _PARDON_OBJECTS = ("the", "my", "our")
 BARE_KEYWORD_TOKENS = 3
 _PARDON_SOUNDALIKES = ("parton", "partin", "pardin", "pardun")
 _OOPS = ("oops", "whoops", "woops", "oopsie", "whoopsie", "oopsy", "whoopsy", "oopsies")
+# Slang owning-up forms ("soz", "apols", "butterfingers", "brain fade", "boo-boo", "Janey Mac").
+_SLANG_SORRY = ("soz", "sozzles", "apols", "butterfingers", "boo-boo", "booboo")
+_SLANG_PAIRS = {("brain", "fade"), ("brain", "fart"), ("boo", "boo"), ("janey", "mac"), ("jaysus", "sorry")}
 _OWNED = ("bad", "mistake", "fault", "error", "blunder", "oversight", "screw-up", "slip-up")
 # "Sorry to interrupt": breaking in, not apologising for anything done to the customer.
 _INTERRUPTING = re.compile(r"\bsorry to (?:interrupt|jump|cut|butt|barge|break|chime|bother|stop|trouble)\b")
 # Someone else's apology, reported ("he said sorry", "she was sorry", "an apology from").
 _REPORTED = re.compile(r"\b(?:he|she|they|said|says|told|announced|wrote|mentioned|claims?)\b")
+# Sympathy for what the company did not cause is not an apology ("sorry for your loss",
+# "sorry to hear you had a fall", "sorry to hear about your mum"), nor are idioms.
+_LIFE_EVENT = (r"loss|lost (?:your|her|his)|pass(?:ed|ing)(?: away| on)?|died|death|bereave\w*|funeral|ill|illness|"
+               r"unwell|poorly|sick|hospital\w*|fall|fell|accident|injur\w*|surgery|operation|diagnos\w*|"
+               r"moving(?: away| house| out)?|relocating|divorce|under the weather|flu")
+_FAMILY = (r"mum|mom|mother|dad|father|husband|wife|partner|son|daughter|brother|sister|gran\w*|nan|"
+           r"aunt|uncle|family|dog|cat|pet|friend")
+_SYMPATHY = re.compile(
+    r"\bsorry (?:for|about) (?:the |your )?loss\b"
+    rf"|\bsorry to hear (?:[a-z']+ ){{0,4}}?(?:{_LIFE_EVENT})\b"
+    rf"|\bsorry (?:to hear )?about (?:your|her|his) (?:{_FAMILY})\b(?! (?:was|were|had|got|being) (?:charged|billed|kept|left|cut|told|sent|given))"
+    r"|\bbetter safe than sorry\b|\bfeel sorry for\b|\bsorry (?:state|sight|excuse for)\b"
+)
 _FIRST_PERSON = ("i", "i'm", "im", "we", "we're", "were", "i've", "we've", "me", "us", "my", "our")
 _REPEAT_NOUN = re.compile(r"\brepeat (?:prescriptions?|orders?|payments?|customers?|bookings?|visits?|faults?|issues?|problems?|calls?|deliver(?:y|ies))\b")
 _FILLERS = ("um", "uh", "erm", "er", "uhm", "oh", "ah", "so", "okay", "ok")
@@ -136,8 +155,10 @@ def _keyword_free_at(t: str, nxt: str, nxt2: str, sentence_start: bool = False) 
     """Owning a mistake without an apology word: "my bad", "oops", "our mistake",
     "that's on me", "dropped the ball" (casual apologies are apologies too).  tiny.en
     writes "my bad" as "my mad" and a sentence-opening "our bad" as "are bad"."""
-    if t in _OOPS:
+    if t in _OOPS or t in _SLANG_SORRY or (t == "ope" and sentence_start):
         return 1
+    if (t, nxt) in _SLANG_PAIRS:
+        return 2
     if t in ("my", "our") and nxt in _OWNED:
         return 2
     if (t == "my" or (t == "are" and sentence_start)) and nxt in ("bad", "mad"):
@@ -237,7 +258,7 @@ class ApologyFinder:
             key, n_key = _first_keyword(tokens, lo, hi)
             if key is None or _is_repeat_request(words[lo:hi], sentence_tokens, self.options):
                 continue
-            if _is_reported(tokens, key, lo):
+            if _is_reported(tokens, key, lo) or _SYMPATHY.search(" ".join(sentence_tokens)):
                 continue
             if _is_bare(sentence_tokens) and n + 1 < len(sentences):
                 # "I'm sorry. Could you say that again?": the request is the next sentence.

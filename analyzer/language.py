@@ -52,28 +52,35 @@ class LanguageOptions:
     near_window_s: seconds either side of the apology searched for minimizing, casual
         and scripted wording ("Oops! Sorry." puts the trigger just before).
     breath_pause_s: a pause at least this long ends the "same breath" for qualifiers.
+    same_turn_pause_s: a sentence starting within this pause after the apology may say
+        what went wrong for it (when it is no turn to action).
     qualifier_max_words: a qualifier further than this many words after the apology
         word no longer undercuts it.
     model: also ask the text model (analyzer.textmodel) when it is installed: it adds a
         qualified / minimizing / casual / scripted flag the phrase lists missed when its
         head's score reaches the head's threshold (a head that was not precise enough on
-        its own is off); it never removes one.
+        its own is off), and never removes those; its no_empathy / no_action heads read
+        the apology with the words before / after it, add the flag at their threshold and
+        clear the rules' flag below their ``clear_below`` score.
     """
 
     language: str = "en"
     extra_phrase_files: tuple[Path, ...] = ()
     empathy_window_s: float = 6.0
-    empathy_after_s: float = 0.0
+    empathy_after_s: float = 3.0
     action_window_s: float = 8.0
     near_window_s: float = 3.0
     breath_pause_s: float = 1.0
+    same_turn_pause_s: float = 0.5
     qualifier_max_words: int = 15
     model: bool = True
 
 
-# Flags the model may add: those found in the apology's own words.  no_empathy / no_action
-# depend on the words around it and stay with the rules (marker lists, ``_names_problem``).
+# Flags the model may add: those found in the apology's own words.
 _MODEL_ADDS = ("qualified", "minimizing", "casual", "scripted")
+# The context heads also read the words around the apology (textmodel.INPUTS): they add
+# the flag when sure it applies and clear the rule's when sure it does not.
+_MODEL_CLEARS = ("no_empathy", "no_action")
 # What each model head's score means, for the flag reason.
 _MODEL_LABELS = {"qualified": "qualified apology", "minimizing": "minimizing wording",
                  "casual": "casual register", "scripted": "canned formula",
@@ -188,21 +195,29 @@ class WordingJudge:
         return self._with_model(tr, flags) if self.model is not None else flags
 
     def _with_model(self, tr: _Transcript, flags: list[Flag]) -> list[Flag]:
-        """Rules kept where they fired; confident model heads add what they missed."""
+        """Rules kept where they fired; confident model heads add what they missed.  The
+        context heads (no_empathy, no_action) also read the words around the apology and
+        clear the rule's flag when they are confident the acknowledgement or the turn to
+        action is there in other words (score below the head's ``clear_below``)."""
+        o = self.options
         apology = _clean_quote([w for w in tr.words if tr.apology_start <= w.start and w.end <= tr.apology_end])
-        scores = self.model.scores(apology)
+        before = _clean_quote([w for w in tr.words if tr.apology_start - o.empathy_window_s <= w.start
+                               and w.end <= tr.apology_start])
+        after = _clean_quote([w for w in tr.words if tr.apology_end <= w.start <= tr.apology_end + o.action_window_s])
+        scores = self.model.scores(apology, before, after)
         by_kind = {f.kind: f for f in flags}
         out = []
         for kind in LANGUAGE_KINDS:
             p, threshold = scores.get(kind), self.model.thresholds.get(kind, 0.5)
             rule = by_kind.get(kind)
-            adds = kind in _MODEL_ADDS and p is not None and threshold < 1.0 and p >= threshold
-            model_says = rule is not None or adds
-            if not model_says:
+            if p is None:
+                if rule is not None:
+                    out.append(rule)
                 continue
             if rule is not None:
-                out.append(rule)
-            else:
+                if kind not in _MODEL_CLEARS or p >= self.model.clear_below.get(kind, 0.0):
+                    out.append(rule)
+            elif threshold < 1.0 and p >= threshold:
                 out.append(Flag(kind=kind, category="language", value=round(p, 3), threshold=threshold,
                                 reason=f'{kind}: model: {_MODEL_LABELS[kind]} (score {p:.2f}) in "{apology}"'))
         return out
@@ -312,8 +327,8 @@ class WordingJudge:
             return False  # a canned formula names nothing specific, whatever follows it
         played_down = set()
         for m in self._phrases.find(tr.doc, "minimizing"):
-            if tr.doc[m.start].lemma_ == "at" and m.end - m.start == 2:  # "at least ...": the bright side
-                stop = min(stop, m.start) if m.start > span.start else stop
+            if m.start > span.start:  # what follows "it's only" / "at least" plays it down too
+                stop = min(stop, m.start)
             played_down.update(range(m.start, m.end))
         content = 0
         for i in range(span.start, stop):
@@ -324,7 +339,23 @@ class WordingJudge:
         if content >= self._min_content:
             return True
         before = range(self._near(tr, window_s, 0.0).start, span.start)
-        return any(tr.doc[i].lemma_ in self._setback or tr.doc[i].norm_ in self._setback for i in before)
+        return self._tells_setback(tr, before, played_down) or self._tells_setback(tr, self._said_next(tr), played_down)
+
+    def _tells_setback(self, tr: _Transcript, tokens: range, played_down: set[int]) -> bool:
+        """A setback word among ``tokens`` ("Don't worry." plays down, it tells of nothing)."""
+        return any(i not in played_down and (tr.doc[i].lemma_ in self._setback or tr.doc[i].norm_ in self._setback)
+                   for i in tokens)
+
+    def _said_next(self, tr: _Transcript) -> range:
+        """The sentence said straight after the apology when it is no turn to action:
+        recognition splits "My bad, that's a double charge" into two sentences."""
+        start = tr.apology_tokens.stop
+        if start >= len(tr.doc) or tr.pause_before(start) > self.options.same_turn_pause_s:
+            return range(0)
+        stop = next((i for i in range(start + 1, len(tr.doc)) if tr.doc[i].is_sent_start), len(tr.doc))
+        if any(start <= a.start < stop for a in self._phrases.find(tr.doc, "action")):
+            return range(0)
+        return range(start, stop)
 
     def _no_action(self, tr: _Transcript, actions: list[Span]) -> Optional[Flag]:
         window = self.options.action_window_s

