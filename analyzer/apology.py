@@ -9,8 +9,9 @@ What counts as an apology (see README "What counts as an apology"):
   "sorry, what was that?", "I beg your pardon?", "Excuse me?", "Sorry, I missed the last
   digit", "Sorry. Could you read that one more time?".  An apology with its object ("Pardon the
   wait?", "Sorry for the delay?") stays an apology when Whisper punctuates it as a question;
-- tiny.en writes a sentence-opening "Pardon the ..." as "Part in the ..." or "Parton the
-  ...": those sound-alikes count, only at a sentence start and before the/my/our.
+- tiny.en writes a sentence-opening "Pardon the ..." as "Part in the ...", "Hard in the
+  ..." or "Parton the ...": those sound-alikes count, only at a sentence start and before
+  the/my/our; and any word with "polog" in it ("repologues" for "apologies") counts.
 - owning a mistake without a keyword counts: "my/our bad", "our mistake", "oops",
   "whoops", "that's on me", "dropped the ball" (``_keyword_free_at``);
 - but not breaking in ("sorry to interrupt"), a question opened by "Sorry," that names no
@@ -45,6 +46,8 @@ _PARDON_OBJECTS = ("the", "my", "our")
 # A sentence this short ("Sorry.", "I'm so sorry.") may be the opening of a repeat request
 # in the sentence or utterance after it.
 BARE_KEYWORD_TOKENS = 3
+# tiny.en's broken forms of "apologies" ("repologues"); not topology, typology, anthropology.
+_BROKEN_APOLOGY = re.compile(r"(?<![oy])polog")
 _PARDON_SOUNDALIKES = ("parton", "partin", "pardin", "pardun")
 _OOPS = ("oops", "whoops", "woops", "oopsie", "whoopsie", "oopsy", "whoopsy", "oopsies")
 _OWNED = ("bad", "mistake", "fault", "error", "blunder", "oversight", "screw-up", "slip-up")
@@ -130,11 +133,11 @@ def keyword_at(tokens: Sequence[str], i: int, sentence_start: bool = False) -> O
     prev2 = tokens[i - 2] if i > 1 else ""
     if sentence_start and t in _PARDON_SOUNDALIKES and nxt in _PARDON_OBJECTS:
         return 2
-    if sentence_start and t == "part" and nxt == "in" and nxt2 in _PARDON_OBJECTS:
+    if sentence_start and t in ("part", "hard") and nxt == "in" and nxt2 in _PARDON_OBJECTS:
         return 3
     if t in ("apologised", "apologized"):
         return None  # past tense reports an earlier apology ("the manager apologised to you")
-    if t in ("sorry", "sorry's") or t.startswith(("apologi", "apologe", "apology")):
+    if t in ("sorry", "sorry's") or t.startswith(("apologi", "apologe", "apology")) or _BROKEN_APOLOGY.search(t):
         return 1
     if t == "regret" and (prev in ("i", "we") or prev2 in ("i", "we")):
         return 1

@@ -27,6 +27,8 @@ def found(text, **kw):
         "Sorry for the delay?",
         "Part in the wait.",  # tiny.en's spelling of a sentence-opening "Pardon the"
         "Parton the interruption.",
+        "Hard in the wait.",  # and "Hard in the"
+        "Why sincerely repologues for sending you the wrong item.",  # "My sincere apologies"
         "Forgive the delay, the system is slow today.",  # pardon's siblings, said as requests
         "Excuse the noise in the background.",
         "Oh, and excuse the mess on the account.",
@@ -51,6 +53,8 @@ def test_apologies_are_found(text):
         "Pardon me?",
         "Thanks for calling, how can I help you today?",
         "You can take part in the survey after the call.",  # "part in the" only opening a sentence
+        "It was hard in the winter for the engineers.",  # "hard in the" likewise
+        "The network topology changed after the upgrade.",
         "Excuse me?",
         "We can't excuse the fee.",  # excuse as waive, not as a request
         "There is no excuse for that.",
