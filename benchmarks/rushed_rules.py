@@ -25,7 +25,8 @@ from typing import Callable, Optional
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analyzer.bench.accuracy import Tally, load_truth, score_call  # noqa: E402
+from analyzer.bench.accuracy import Tally, score_call  # noqa: E402
+from benchmarks.per_voice import reports_with_truth  # noqa: E402
 from analyzer.config import load_thresholds  # noqa: E402
 from analyzer.measures import judged_log_spread  # noqa: E402
 
@@ -86,12 +87,8 @@ def rejudged(report: dict, variant: Variant) -> list[dict]:
 
 def score_reports(folders: list[Path], variant: Variant) -> dict:
     tally = Tally(kinds=("rushed",))
-    for folder in folders:
-        for path in sorted(folder.rglob("*.report.json")):
-            report = json.loads(path.read_text())
-            call = Path(report["source"]["path"])
-            truth, _ = load_truth(call.with_name(call.name + ".truth.json"))
-            score_call(rejudged(report, variant), truth, tally)
+    for _call, report, truth in reports_with_truth(folders):
+        score_call(rejudged(report, variant), truth, tally)
     return tally.summary()["flags"]["rushed"]
 
 
