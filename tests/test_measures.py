@@ -283,9 +283,9 @@ def test_rushed_is_judged_against_the_agents_own_sentence_to_sentence_spread():
     # a short apology (8 syllables in 1.23 s) 1.3x faster than either agent's usual 5 syll/s
     apology = measure_span(_sentences([6.5], start=30.0), _track(30, 32, 150))
     t = Thresholds()
-    flagged = judge_rushed(compare(apology, s, t.rushed.population_log_spread), s, t)
+    flagged = judge_rushed(compare(apology, s, t.rushed.population_log_spread, t.rushed.spread_prior_sentences), s, t)
     assert flagged and "this agent's sentence-to-sentence spread" in flagged[0].reason
-    assert not judge_rushed(compare(apology, v, t.rushed.population_log_spread), v, t)  # within this agent's own variation
+    assert not judge_rushed(compare(apology, v, t.rushed.population_log_spread, t.rushed.spread_prior_sentences), v, t)  # within this agent's own variation
     # too few sentences of the agent's own: real speech's spread, about the old 1.4x rule
     few = BaselineTracker()
     few.add(_sentences([5.0, 5.0, 5.0], syllables=16), _track(0, 12, 150))
