@@ -2,13 +2,16 @@
 
 What counts as an apology (see README "What counts as an apology"):
 - "sorry" (also "so sorry", "I'm sorry to hear that"), any form of "apologize/apologise",
-  "apology/apologies" ("my apologies"), "I/we regret", "forgive me/us", "pardon the/my/
-  our ..." ("pardon the wait");
+  "apology/apologies" ("my apologies"), "I/we regret", "forgive me/us", "pardon/excuse/
+  forgive the/my/our ..." ("pardon the wait", "excuse the noise", "forgive the delay"),
+  "excuse me/us for ...";
 - but not a request to repeat: "Sorry?", "Pardon?", "Sorry, could you repeat that?",
-  "sorry, what was that?", "I beg your pardon?".  An apology with its object ("Pardon the
+  "sorry, what was that?", "I beg your pardon?", "Excuse me?", "Sorry, I missed the last
+  digit", "Sorry. Could you read that one more time?".  An apology with its object ("Pardon the
   wait?", "Sorry for the delay?") stays an apology when Whisper punctuates it as a question;
-- tiny.en writes a sentence-opening "Pardon the ..." as "Part in the ..." or "Parton the
-  ...": those sound-alikes count, only at a sentence start and before the/my/our.
+- tiny.en writes a sentence-opening "Pardon the ..." as "Part in the ...", "Hard in the
+  ..." or "Parton the ...": those sound-alikes count, only at a sentence start and before
+  the/my/our; and any word with "polog" in it ("repologues" for "apologies") counts.
 - owning a mistake without a keyword counts: "my/our bad", "our mistake", "oops",
   "whoops", "that's on me", "dropped the ball", slang such as "soz", "brain fade",
   "butterfingers" (``_keyword_free_at``);
@@ -40,12 +43,14 @@ _CLAUSE_END = re.compile(r"[,;:]$")
 _TOKEN = re.compile(r"[a-z']+")
 # An apology naming what it is for is not a repeat request, whatever the punctuation.
 _APOLOGY_WITH_OBJECT = re.compile(
-    r"\b(?:pardon (?:the|my|our)|sorry (?:for|about)|apologi[sz]e for|apologies for|forgive (?:me|us) for)\b"
+    r"\b(?:(?:pardon|excuse|forgive) (?:the|my|our)|sorry (?:for|about)|apologi[sz]e for|apologies for|(?:forgive|excuse) (?:me|us) for)\b"
 )
 _PARDON_OBJECTS = ("the", "my", "our")
 # A sentence this short ("Sorry.", "I'm so sorry.") may be the opening of a repeat request
 # in the sentence or utterance after it.
 BARE_KEYWORD_TOKENS = 3
+# tiny.en's broken forms of "apologies" ("repologues"); not topology, typology, anthropology.
+_BROKEN_APOLOGY = re.compile(r"(?<![oy])polog")
 _PARDON_SOUNDALIKES = ("parton", "partin", "pardin", "pardun")
 _OOPS = ("oops", "whoops", "woops", "oopsie", "whoopsie", "oopsy", "whoopsy", "oopsies")
 # Slang owning-up forms ("soz", "apols", "butterfingers", "brain fade", "boo-boo", "Janey Mac").
@@ -102,7 +107,20 @@ _REPEAT_CUES = (
     "just to check",
     "just checking",
     "quick question",
+    "you broke up",
+    "you're cutting out",
+    "youre cutting out",
+    "you are cutting out",
 )
+# "I missed the last digit" asks again; "I missed the deadline" owns a mistake.
+_MISSED_PART = re.compile(r"\bi (?:just )?missed the (?:last|first|end|start|middle|second|third) (?:bit|part|digits?|numbers?|words?|letters?|characters?|few)\b")
+# "Could you read that one more time?": asks the customer to say something again.
+_SAY_AGAIN = re.compile(
+    r"\b(?:can|could|would|will) you (?:please |just )?(?:say|read|repeat|give|spell|tell|go over|run)\b.*\b(?:again|one more time|once more)\b"
+)
+# Pardon's siblings: "excuse the noise", "forgive the delay" (the/my/our + what for).
+_OBJECT_WORDS = ("the", "my", "our")
+_IMPERATIVE_BEFORE = ("please", "kindly", "and", "do", "just", "um", "uh", "erm", "er", "oh", "ah", "so", "okay", "ok")
 
 
 @dataclass(frozen=True)
@@ -134,16 +152,20 @@ def keyword_at(tokens: Sequence[str], i: int, sentence_start: bool = False) -> O
     prev2 = tokens[i - 2] if i > 1 else ""
     if sentence_start and t in _PARDON_SOUNDALIKES and nxt in _PARDON_OBJECTS:
         return 2
-    if sentence_start and t == "part" and nxt == "in" and nxt2 in _PARDON_OBJECTS:
+    if sentence_start and t in ("part", "hard") and nxt == "in" and nxt2 in _PARDON_OBJECTS:
         return 3
     if t in ("apologised", "apologized"):
         return None  # past tense reports an earlier apology ("the manager apologised to you")
-    if t in ("sorry", "sorry's") or t.startswith(("apologi", "apologe", "apology")):
+    if t in ("sorry", "sorry's") or t.startswith(("apologi", "apologe", "apology")) or _BROKEN_APOLOGY.search(t):
         return 1
     if t == "regret" and (prev in ("i", "we") or prev2 in ("i", "we")):
         return 1
     if t == "forgive" and nxt in ("me", "us"):
         return 2
+    if t in ("forgive", "excuse") and nxt in _OBJECT_WORDS and (sentence_start or prev in _IMPERATIVE_BEFORE):
+        return 2  # said as a request: "(please) excuse the noise"; not "we can't excuse the fee"
+    if t == "excuse" and nxt in ("me", "us") and nxt2 == "for":
+        return 2  # "excuse me for the wait"; "excuse me?" alone asks again
     if t == "pardon" and nxt in ("the", "my", "our", "me", "us") and prev not in ("your", "beg"):
         return 2
     if t == "pardon":
@@ -182,7 +204,7 @@ def _first_keyword(tokens: Sequence[str], lo: int, hi: int) -> tuple[Optional[in
 
 def _has_repeat_cue(text: str) -> bool:
     text = _REPEAT_NOUN.sub(" ", text)  # "your repeat prescription" asks for nothing
-    return any(cue in text for cue in _REPEAT_CUES) or bool(_DIDNT_CATCH.search(text))
+    return any(cue in text for cue in _REPEAT_CUES) or bool(_DIDNT_CATCH.search(text) or _MISSED_PART.search(text) or _SAY_AGAIN.search(text))
 
 
 def _is_repeat_request(sentence_words: Sequence[Word], tokens: Sequence[str], options: FinderOptions) -> bool:

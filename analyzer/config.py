@@ -29,7 +29,8 @@ class ConfigError(Exception):
 class RushedThresholds:
     """rushed: the apology's rate is min_rate_z or more of the agent's own sentence-to-
     sentence spreads above their usual rate (log rate ratio / s.d. of their sentences' log
-    rates; population_log_spread until the call has 4 such sentences) AND >= min_rate_sps
+    rates, pooled with population_log_spread weighted as spread_prior_sentences sentences;
+    population_log_spread alone until the call has 4 such sentences) AND >= min_rate_sps
     syllables/s, with at least min_syllables syllables (fewer give no stable rate).
     min_rate_ratio: the pace gauge's "fast" band (and the old fixed-ratio rule)."""
 
@@ -38,6 +39,7 @@ class RushedThresholds:
     min_syllables: int = 6
     min_rate_z: float = 1.8
     population_log_spread: float = 0.182
+    spread_prior_sentences: float = 4.0
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 
 from .config import CheerfulThresholds, FlatThresholds, RushedThresholds, Thresholds
 from .events import Baseline, DeliveryMeasures, Flag, LaughterSegment
+from .measures import judged_log_spread
 
 TONE_FLAGS = ("rushed", "cheerful", "flat", "nervous_laugh")
 
@@ -50,7 +51,10 @@ def judge_rushed(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
     if ratio is None or z is None or not is_rushed(m.speaking_rate_sps, z, m.syllables, r):
         return []
     if b.rate_log_spread is not None:
+        judged = judged_log_spread(b.rate_log_spread, b.rate_sentences, r.population_log_spread, r.spread_prior_sentences)
         spread = f"this agent's sentence-to-sentence spread, log s.d. {b.rate_log_spread:.2f} over {b.rate_sentences} sentences"
+        if r.spread_prior_sentences > 0:
+            spread += f", pooled with real speech's {r.population_log_spread:.2f} as {r.spread_prior_sentences:g} sentences: {judged:.2f}"
     else:
         spread = f"real speech's sentence-to-sentence spread, log s.d. {r.population_log_spread:.2f}: too few of this agent's sentences yet"
     reason = (

@@ -109,11 +109,26 @@ def delivery_window(span: Sequence[Word], context: Sequence[Word], min_syllables
     return window
 
 
-def compare(measures: DeliveryMeasures, baseline: Baseline, population_log_spread: float = 0.182) -> DeliveryMeasures:
+def judged_log_spread(own: Optional[float], sentences: int, population: float, prior_sentences: float = 0.0) -> float:
+    """The spread of log sentence rates an apology's rate is judged against: the agent's
+    own (s.d. over ``sentences``) pooled with real speech's ``population`` spread weighted
+    as ``prior_sentences`` sentences (a s.d. of a few sentences is itself uncertain: from
+    10 sentences it is off by about a quarter), or ``population`` alone until the agent
+    has a spread of their own."""
+    if own is None:
+        return population
+    own_weight = max(sentences - 1, 0)  # the s.d.'s degrees of freedom
+    if own_weight + prior_sentences <= 0:
+        return own
+    return float(np.sqrt((own_weight * own**2 + prior_sentences * population**2) / (own_weight + prior_sentences)))
+
+
+def compare(measures: DeliveryMeasures, baseline: Baseline, population_log_spread: float = 0.182, prior_sentences: float = 0.0) -> DeliveryMeasures:
     """``measures`` with the *_vs_baseline and shift fields filled in; ``rate_z`` is the
-    log rate ratio over the agent's sentence-to-sentence spread of log rates, or over
-    ``population_log_spread`` (real speech's, benchmarks/calibrate.py) until the call has
-    given enough sentences."""
+    log rate ratio over the agent's sentence-to-sentence spread of log rates pooled with
+    real speech's ``population_log_spread`` (benchmarks/calibrate.py) weighted as
+    ``prior_sentences`` sentences (``judged_log_spread``); real speech's alone until the
+    call has given enough sentences."""
     from dataclasses import replace
 
     shift = None
@@ -127,7 +142,7 @@ def compare(measures: DeliveryMeasures, baseline: Baseline, population_log_sprea
         peak_shift = float(12.0 * np.log2(measures.pitch_peak_hz / baseline.pitch_peak_hz))
     rate_ratio = measures.speaking_rate_sps / baseline.speaking_rate_sps if baseline.speaking_rate_sps > 0 else None
     rate_z = None
-    spread = baseline.rate_log_spread or population_log_spread
+    spread = judged_log_spread(baseline.rate_log_spread, baseline.rate_sentences, population_log_spread, prior_sentences)
     if rate_ratio and measures.speaking_rate_sps > 0 and spread > 0:
         rate_z = float(np.log(rate_ratio) / spread)
     return replace(

@@ -259,7 +259,7 @@ class Pipeline:
         events += self._judge_unjudged(before_s=-float("inf"))
         self._remember_words(words)
         snapshot = self.baseline.snapshot()
-        utter = compare(measure_span(words, pitch), snapshot, self.options.thresholds.rushed.population_log_spread)
+        utter = compare(measure_span(words, pitch), snapshot, self.options.thresholds.rushed.population_log_spread, self.options.thresholds.rushed.spread_prior_sentences)
         pace = pace_band(utter.rate_vs_baseline, snapshot.rate_source, self.options.thresholds)
         events.append(
             RunningMeasures(
@@ -331,7 +331,7 @@ class Pipeline:
         measures = measure_span(window, pitch, (apology.keyword_start, apology.keyword_end))
         if len(window) > len(apology.words):
             measures = replace(measures, measured_start_s=window[0].start, measured_end_s=window[-1].end)
-        measures = compare(measures, baseline, thresholds.rushed.population_log_spread)
+        measures = compare(measures, baseline, thresholds.rushed.population_log_spread, thresholds.rushed.spread_prior_sentences)
         flags = tuple(judge_delivery(measures, baseline, thresholds))
         judged = JudgedApology(apology, measures, baseline, flags, self.now())
         before = [w for w in recent + words if w.end <= apology.start]

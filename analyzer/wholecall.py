@@ -24,7 +24,7 @@ DELIVERY_FLAGS = ("rushed", "cheerful", "flat")
 
 def rejudge(judged: JudgedApology, baseline: Baseline, thresholds: Thresholds) -> JudgedApology:
     """``judged`` compared with ``baseline`` instead of the baseline it was judged against."""
-    measures = compare(judged.measures, baseline, thresholds.rushed.population_log_spread)
+    measures = compare(judged.measures, baseline, thresholds.rushed.population_log_spread, thresholds.rushed.spread_prior_sentences)
     delivery = tuple(judge_delivery(measures, baseline, thresholds))
     kept = tuple(f for f in judged.flags if f.kind not in DELIVERY_FLAGS)
     return replace(judged, measures=measures, baseline=baseline, flags=delivery + kept)

@@ -37,7 +37,7 @@ from analyzer.apology import FinderOptions, split_sentences  # noqa: E402
 from analyzer.audio import load_audio  # noqa: E402
 from analyzer.config import RushedThresholds  # noqa: E402
 from analyzer.judge import is_cheerful, is_flat, is_rushed  # noqa: E402
-from analyzer.measures import BaselineTracker, compare, measure_span  # noqa: E402
+from analyzer.measures import BaselineTracker, compare, judged_log_spread, measure_span  # noqa: E402
 from analyzer.pitch import hz_to_semitones, pitch_stats, track_pitch  # noqa: E402
 from benchmarks.synthesis import through_telephone  # noqa: E402
 from analyzer.transcribe import Transcriber  # noqa: E402
@@ -90,6 +90,7 @@ def _sentence_measures(words, pitch, path):
                 "rate_sps": m.speaking_rate_sps,
                 "rate_ratio": m.rate_vs_baseline,
                 "rate_log_spread": base.rate_log_spread,  # this recording's own, None with < 4 sentences
+                "rate_sentences": base.rate_sentences,
                 "pitch_shift_st": m.pitch_shift_st,
                 "range_st": m.pitch_range_st,
                 "range_ratio": m.range_vs_baseline if base.pitch_source == "call" else None,
@@ -135,9 +136,11 @@ def emodb_effects(shared: Path):
     return rows
 
 
-def _rate_z(row, population_spread):
-    """The row's log rate ratio over its recording's spread (or real speech's)."""
-    return float(np.log(row["rate_ratio"]) / (row["rate_log_spread"] or population_spread))
+def _rate_z(row, population_spread, prior_sentences=0.0):
+    """The row's log rate ratio over its recording's spread pooled with real speech's as
+    the judge pools it (analyzer.measures.judged_log_spread)."""
+    spread = judged_log_spread(row["rate_log_spread"], row.get("rate_sentences", 0), population_spread, prior_sentences)
+    return float(np.log(row["rate_ratio"]) / spread)
 
 
 def pct(values, qs=(5, 50, 90, 95, 98, 99)):
@@ -205,7 +208,7 @@ def main() -> int:
             "population_rate_sps": pct([r["rate_sps"] for r in spans], qs=(10, 50, 90)),
             # Joint false-alarm rates of the default rules on this null set.
             "false_flag_rate": {
-                "rushed": float(np.mean([is_rushed(r["rate_sps"], _rate_z(r, t.rushed.population_log_spread), r["syllables"], t.rushed) for r in spans if r["syllables"] >= t.rushed.min_syllables])),
+                "rushed": float(np.mean([is_rushed(r["rate_sps"], _rate_z(r, t.rushed.population_log_spread, t.rushed.spread_prior_sentences), r["syllables"], t.rushed) for r in spans if r["syllables"] >= t.rushed.min_syllables])),
                 "rushed_fixed_ratio_1.4": ratio_rule_rate[channel],
                 # over the spans each rule may judge (its own voicing minimum, as in judge.py)
                 "cheerful": float(np.mean([r["peak_shift_st"] is not None and r["pitch_shift_st"] is not None and is_cheerful(r["pitch_shift_st"], r["peak_shift_st"], t.cheerful) for r in spans if r["voiced_s"] >= t.cheerful.min_voiced_s])),

@@ -27,6 +27,13 @@ def found(text, **kw):
         "Sorry for the delay?",
         "Part in the wait.",  # tiny.en's spelling of a sentence-opening "Pardon the"
         "Parton the interruption.",
+        "Hard in the wait.",  # and "Hard in the"
+        "Why sincerely repologues for sending you the wrong item.",  # "My sincere apologies"
+        "Forgive the delay, the system is slow today.",  # pardon's siblings, said as requests
+        "Excuse the noise in the background.",
+        "Oh, and excuse the mess on the account.",
+        "Excuse me for the wait.",
+        "Please forgive my ignorance.",
     ],
 )
 def test_apologies_are_found(text):
@@ -46,6 +53,12 @@ def test_apologies_are_found(text):
         "Pardon me?",
         "Thanks for calling, how can I help you today?",
         "You can take part in the survey after the call.",  # "part in the" only opening a sentence
+        "It was hard in the winter for the engineers.",  # "hard in the" likewise
+        "The network topology changed after the upgrade.",
+        "Excuse me?",
+        "We can't excuse the fee.",  # excuse as waive, not as a request
+        "There is no excuse for that.",
+        "Sorry, I missed the last digit.",
     ],
 )
 def test_repeat_requests_and_plain_speech_are_not_apologies(text):
@@ -87,6 +100,11 @@ def test_consecutive_apology_sentences_in_one_breath_are_one_apology():
         ("Sorry, you cut out for a second there.", False),
         ("Sorry, I missed that last part.", False),
         ("Sorry, you're breaking up.", False),
+        ("Sorry, you broke up there.", False),
+        ("Sorry, I missed the deadline for your refund.", True),  # a missed part asks again, a missed deadline does not
+        ("Sorry about that, I'll send it one more time.", True),  # "one more time" asks only as "could you ... one more time"
+        ("Sorry I made you tell me your address again.", True),
+        ("Sorry, could you give me the postcode once more?", False),
     ],
 )
 def test_repeat_cues_need_a_request_not_just_the_words(text, is_apology):
@@ -96,6 +114,7 @@ def test_repeat_cues_need_a_request_not_just_the_words(text, is_apology):
 def test_a_bare_sorry_before_a_repeat_request_is_part_of_the_request():
     assert found("I'm sorry. Could you say that again?") == []
     assert found("Sorry. What was the order number?") == []
+    assert found("Sorry. Could you read the reference number one more time?") == []
     assert len(found("I'm sorry. That should not have happened.")) == 1
 
 
@@ -109,6 +128,9 @@ def test_a_bare_sorry_before_a_repeat_request_is_part_of_the_request():
         ("Let me fix that for you right now.", False),
         ("Is that everything for today?", False),  # a dismissive apology, not a request
         ("What was the order number?", True),
+        ("Can you read the reference number one more time?", True),  # a yes/no question asking again
+        ("Could you give me that postcode again, please?", True),
+        ("Can you try restarting it again?", False),  # asks to redo, not to say again
     ],
 )
 def test_a_bare_sorry_ending_an_utterance_waits_for_the_next_one(following, is_request):

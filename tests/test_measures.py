@@ -298,9 +298,9 @@ def test_rushed_is_judged_against_the_agents_own_sentence_to_sentence_spread():
     # a short apology (8 syllables in 1.23 s) 1.3x faster than either agent's usual 5 syll/s
     apology = measure_span(_sentences([6.5], start=30.0), _track(30, 32, 150))
     t = Thresholds()
-    flagged = judge_rushed(compare(apology, s, t.rushed.population_log_spread), s, t)
+    flagged = judge_rushed(compare(apology, s, t.rushed.population_log_spread, t.rushed.spread_prior_sentences), s, t)
     assert flagged and "this agent's sentence-to-sentence spread" in flagged[0].reason
-    assert not judge_rushed(compare(apology, v, t.rushed.population_log_spread), v, t)  # within this agent's own variation
+    assert not judge_rushed(compare(apology, v, t.rushed.population_log_spread, t.rushed.spread_prior_sentences), v, t)  # within this agent's own variation
     # too few sentences of the agent's own: real speech's spread, about the old 1.4x rule
     few = BaselineTracker()
     few.add(_sentences([5.0, 5.0, 5.0], syllables=16), _track(0, 12, 150))
@@ -310,3 +310,30 @@ def test_rushed_is_judged_against_the_agents_own_sentence_to_sentence_spread():
     faster = measure_span(_sentences([7.5], start=30.0), _track(30, 32, 150))  # 1.5x
     flagged = judge_rushed(compare(faster, b, t.rushed.population_log_spread), b, t)
     assert flagged and "real speech's" in flagged[0].reason
+
+
+def test_a_few_steady_sentences_do_not_make_a_brisk_apology_rushed():
+    """The agent's spread is pooled with real speech's (weighted as 4 sentences): five
+    steady sentences do not yet show that 1.2x is out of character; forty do."""
+    from dataclasses import replace
+
+    from analyzer.config import Thresholds
+    from analyzer.judge import judge_rushed
+    from analyzer.measures import judged_log_spread
+
+    t = Thresholds()
+    few, many = BaselineTracker(), BaselineTracker()
+    few.add(_sentences([4.8, 5.0, 5.2, 4.9, 5.1]), _track(0, 20, 150))
+    many.add(_sentences([4.8, 5.0, 5.2, 4.9, 5.1] * 8), _track(0, 150, 150))
+    f, m = few.snapshot(), many.snapshot()
+    assert f.rate_log_spread < 0.05 and m.rate_log_spread < 0.05
+    pooled_few = judged_log_spread(f.rate_log_spread, f.rate_sentences, 0.182, 4)
+    pooled_many = judged_log_spread(m.rate_log_spread, m.rate_sentences, 0.182, 4)
+    assert f.rate_log_spread < pooled_many < pooled_few < 0.182
+    assert judged_log_spread(None, 0, 0.182, 4) == 0.182
+    brisk = measure_span(_sentences([6.0], start=200.0), _track(200, 202, 150))  # 1.2x their usual 5
+    unpooled = replace(t, rushed=replace(t.rushed, spread_prior_sentences=0.0))
+    assert judge_rushed(compare(brisk, f, 0.182, 0.0), f, unpooled)  # their own spread alone: z about 6
+    assert not judge_rushed(compare(brisk, f, 0.182, t.rushed.spread_prior_sentences), f, t)
+    flagged = judge_rushed(compare(brisk, m, 0.182, t.rushed.spread_prior_sentences), m, t)
+    assert flagged and "pooled with real speech's" in flagged[0].reason
