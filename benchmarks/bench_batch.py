@@ -12,7 +12,7 @@ pool) tell whether parallel workers cost more CPU per call than one, which wall-
 figures on a loaded machine cannot.  Figures of one run; the machine's load
 average is recorded beside them (the 2 cores may be shared).
 
-A second batch of longer calls (2.5-3.5 min, agent channel with the customer's turns as
+A second batch of longer calls (2.3-3.6 min, agent channel with the customer's turns as
 silence, ``--long-calls``) is timed the same way under ``long_calls``: a supervisor's calls
 run minutes, so worker start-up weighs on them less than on the 20-35 s calls.
 
@@ -91,7 +91,7 @@ def build_calls(folder: Path, count: int) -> list[Path]:
 
 
 def build_long_calls(folder: Path, count: int) -> list[Path]:
-    """``count`` agent-channel calls of about 2.5-3.5 minutes (kept: reruns reuse them):
+    """``count`` agent-channel calls of about 2.3-3.6 minutes (kept: reruns reuse them):
     28-40 agent turns with the customer's turns as 1.5-4 s of silence on this channel,
     two apologies each.  Real calls run minutes, so a worker's start-up weighs on them
     as it does in a supervisor's batch; the 20-35 s calls above over-weight it."""
@@ -162,7 +162,7 @@ def ray_running() -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=20)
-    parser.add_argument("--long-calls", type=int, default=20, help="also time this many 2.5-3.5 minute calls (0: skip)")
+    parser.add_argument("--long-calls", type=int, default=20, help="also time this many 2.3-3.6 minute calls (0: skip)")
     parser.add_argument("--no-ray", action="store_true")
     parser.add_argument("--no-size", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/batch.json")
