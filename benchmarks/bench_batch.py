@@ -67,56 +67,63 @@ CLOSERS = [
 DELIVERIES = [{}, {"speed": 1.5}, {"shift_semitones": 4.0, "excursion_scale": 2.0}, {"excursion_scale": 0.25}]
 
 
-def build_calls(folder: Path, count: int) -> list[Path]:
-    """``count`` synthetic calls in ``folder`` (kept: reruns reuse them)."""
-    from benchmarks.synthesis import Turn, build_call
+def _opener(rng: random.Random):
+    from benchmarks.synthesis import Turn
+
+    return Turn(rng.choice(OPENERS).format(name=rng.choice(["Ann", "Bob", "Jordan"])))
+
+
+def _short_script(rng: random.Random, i: int) -> list:
+    from benchmarks.synthesis import Turn
+
+    turns = [_opener(rng)] + [Turn(t) for t in rng.sample(MIDDLES, 2)]
+    turns.append(Turn(rng.choice(APOLOGIES), is_apology=True, **DELIVERIES[i % len(DELIVERIES)]))
+    return turns + [Turn(t) for t in rng.sample(CLOSERS, 2)]
+
+
+def _long_script(rng: random.Random, i: int) -> list:
+    """28-40 agent turns with the customer's turns as 1.5-4 s of silence, two apologies."""
+    from benchmarks.synthesis import Turn
+
+    sentences = MIDDLES + CLOSERS[:-1]
+    n_turns = rng.randint(28, 40)
+    turns = [_opener(rng)]
+    turns += [Turn(rng.choice(sentences), pause_after_s=round(rng.uniform(1.5, 4.0), 1)) for _ in range(n_turns - 2)]
+    for k, at in enumerate(sorted(rng.sample(range(4, n_turns - 2), 2))):
+        turns[at] = Turn(rng.choice(APOLOGIES), is_apology=True, **DELIVERIES[(i + k) % len(DELIVERIES)])
+    return turns + [Turn(CLOSERS[-1])]
+
+
+def _build(folder: Path, count: int, stem: str, first_seed: int, script) -> list[Path]:
+    """``count`` calls ``folder/agent_{a,b}/{stem}_NNN.flac`` (kept: reruns reuse them);
+    call i is seeded ``first_seed + i`` and alternates the joe and hibari voices."""
+    from benchmarks.synthesis import build_call
     import soundfile as sf
 
-    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(count):
-        path = folder / f"agent_{'ab'[i % 2]}" / f"call_{i:03d}.flac"
+        path = folder / f"agent_{'ab'[i % 2]}" / f"{stem}_{i:03d}.flac"
         paths.append(path)
         if path.exists():
             continue
-        rng = random.Random(i)
-        turns = [Turn(rng.choice(OPENERS).format(name=rng.choice(["Ann", "Bob", "Jordan"])))]
-        turns += [Turn(t) for t in rng.sample(MIDDLES, 2)]
-        turns.append(Turn(rng.choice(APOLOGIES), is_apology=True, **DELIVERIES[i % len(DELIVERIES)]))
-        turns += [Turn(t) for t in rng.sample(CLOSERS, 2)]
-        audio, sr, _ = build_call(turns, voice="joe" if i % 2 == 0 else "hibari", seed=i, vocode_all=False)
+        seed = first_seed + i
+        turns = script(random.Random(seed), i)
+        audio, sr, _ = build_call(turns, voice="joe" if i % 2 == 0 else "hibari", seed=seed, vocode_all=False)
         path.parent.mkdir(parents=True, exist_ok=True)
         sf.write(path, audio, sr)
     return paths
+
+
+def build_calls(folder: Path, count: int) -> list[Path]:
+    """``count`` synthetic calls of 20-35 s in ``folder``, one apology each."""
+    return _build(folder, count, "call", 0, _short_script)
 
 
 def build_long_calls(folder: Path, count: int) -> list[Path]:
-    """``count`` agent-channel calls of about 2.3-3.6 minutes (kept: reruns reuse them):
-    28-40 agent turns with the customer's turns as 1.5-4 s of silence on this channel,
-    two apologies each.  Real calls run minutes, so a worker's start-up weighs on them
-    as it does in a supervisor's batch; the 20-35 s calls above over-weight it."""
-    from benchmarks.synthesis import Turn, build_call
-    import soundfile as sf
-
-    folder.mkdir(parents=True, exist_ok=True)
-    sentences = MIDDLES + CLOSERS[:-1]
-    paths = []
-    for i in range(count):
-        path = folder / f"agent_{'ab'[i % 2]}" / f"long_{i:03d}.flac"
-        paths.append(path)
-        if path.exists():
-            continue
-        rng = random.Random(1000 + i)
-        n_turns = rng.randint(28, 40)
-        turns = [Turn(rng.choice(OPENERS).format(name=rng.choice(["Ann", "Bob", "Jordan"])))]
-        turns += [Turn(rng.choice(sentences), pause_after_s=round(rng.uniform(1.5, 4.0), 1)) for _ in range(n_turns - 2)]
-        for k, at in enumerate(sorted(rng.sample(range(4, n_turns - 2), 2))):
-            turns[at] = Turn(rng.choice(APOLOGIES), is_apology=True, **DELIVERIES[(i + k) % len(DELIVERIES)])
-        turns.append(Turn(CLOSERS[-1]))
-        audio, sr, _ = build_call(turns, voice="joe" if i % 2 == 0 else "hibari", seed=1000 + i, vocode_all=False)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        sf.write(path, audio, sr)
-    return paths
+    """``count`` agent-channel calls of about 2.3-3.6 minutes (``_long_script``).  Real
+    calls run minutes, so a worker's start-up weighs on them as it does in a supervisor's
+    batch; the 20-35 s calls of ``build_calls`` over-weight it."""
+    return _build(folder, count, "long", 1000, _long_script)
 
 
 def run_config(calls, jobs=None, ray_address=None) -> dict:
