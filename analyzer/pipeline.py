@@ -25,22 +25,21 @@ from .config import Thresholds
 from .events import (
     ApologyEvent,
     Event,
-    FlagEvent,
     JudgedApology,
-    LaughterSegment,
     RunningMeasures,
     SpeechSegment,
     StatusEvent,
     Word,
     WordsEvent,
 )
-from .judge import judge_delivery, judge_laughter, laughter_seconds, pace_band
+from .judge import judge_delivery, pace_band
 from .measures import BaselineTracker, compare, delivery_window, measure_span
+from .open_apologies import OpenApologies
 from .pitch import PitchTrack, align_octave, track_pitch
 from .transcribe import Transcriber, transcribe_packed
 from .vad import Utterance, UtteranceSegmenter, VadOptions
 
-RECENT_S = 30.0  # words and laughter kept for context windows
+RECENT_S = 30.0  # words kept for context windows
 # A bare "Sorry." ending an utterance waits this long (s of transcribed audio) for the next
 # utterance, which may show it was the start of a repeat request ("Sorry. You cut out.").
 FOLLOW_S = 1.5
@@ -68,16 +67,6 @@ class PipelineOptions:
     wording_options: Optional[object] = None
     bleed_gate: Optional[BleedOptions] = None  # live: drop far-end bleed (analyzer.bleed)
     hold_for_baseline_s: float = 20.0
-
-
-@dataclass
-class _Pending:
-    """An apology judged for tone, waiting for its laughter and wording windows."""
-
-    judged: JudgedApology
-    before: list[Word]
-    after: list[Word] = field(default_factory=list)
-    laugh_flagged: bool = False
 
 
 @dataclass
@@ -122,8 +111,6 @@ class Pipeline:
         self._samples_in = 0
         self._clock = clock
         self._recent_words: deque[Word] = deque()
-        self._recent_laughter: deque[LaughterSegment] = deque()
-        self._pending: list[_Pending] = []
         self._held: list[_Held] = []
         self._unjudged: list[_Held] = []  # apologies waiting for the agent's baseline
         self._queued_status: list[Event] = []
@@ -140,6 +127,7 @@ class Pipeline:
         self.wording = wording_judge if options.wording else None
         self.bleed_gate = BleedGate(options.bleed_gate) if options.bleed_gate is not None else None
         self.timings = {"vad": 0.0, "asr": 0.0, "pitch": 0.0, "laughter": 0.0, "wording": 0.0, "rest": 0.0}
+        self.open = OpenApologies(options.thresholds, self.wording, self.now, self.timings)
         # Called with each utterance's octave-aligned PitchTrack (the report's timeline).
         self.on_pitch: Optional[Callable[[PitchTrack], None]] = None
 
@@ -172,7 +160,7 @@ class Pipeline:
         self._samples_in += len(block)
         if self.laughter is not None:
             tic = time.perf_counter()
-            events += self._on_laughter(self.laughter.feed(block, t0))
+            events += self.open.on_laughter(self.laughter.feed(block, t0), self.consumed_s)
             self.timings["laughter"] += time.perf_counter() - tic
         tic = time.perf_counter()
         utterances = self.segmenter.feed(block)
@@ -181,7 +169,7 @@ class Pipeline:
         heard_until = self._heard_until_s()
         events += self._release_held(before_s=heard_until - FOLLOW_S)
         events += self._judge_unjudged(before_s=heard_until - self.options.hold_for_baseline_s)
-        events += self._finalize(heard_until - self._window_s)
+        events += self.open.close(heard_until - self._window_s)
         return events
 
     def _heard_until_s(self) -> float:
@@ -198,10 +186,10 @@ class Pipeline:
         self._queued_status = []
         events += self._queue_utterances(self.segmenter.flush(), flush=True)
         if self.laughter is not None:
-            events += self._on_laughter(self.laughter.flush())
+            events += self.open.on_laughter(self.laughter.flush(), self.consumed_s)
         events += self._release_held(before_s=float("inf"))
         events += self._judge_unjudged(before_s=float("inf"))
-        events += self._finalize(float("inf"))
+        events += self.open.close(float("inf"))
         return events
 
     # -- stages ----------------------------------------------------------------------
@@ -244,8 +232,7 @@ class Pipeline:
         if self.on_pitch is not None:
             self.on_pitch(pitch)
         tic = time.perf_counter()
-        for pending in self._pending:
-            pending.after += [w for w in words if w.start >= pending.judged.apology.end]
+        self.open.hear(words)
         for waiting in self._unjudged:
             waiting.later += words
         events += self._release_held(before_s=float("inf"), next_words=words)
@@ -336,70 +323,10 @@ class Pipeline:
         judged = JudgedApology(apology, measures, baseline, flags, self.now())
         before = [w for w in recent + words if w.end <= apology.start]
         after = [w for w in list(words) + list(later) if w.start >= apology.end]
-        pending = _Pending(judged, before, after)
-        self._pending.append(pending)
         events: list[Event] = [replace(apology, emitted_at_s=self.now())]
-        events += [self._flag_event(f, apology) for f in flags]
-        events += self._check_laughter(pending)
+        events += [self.open.flag_event(f, apology) for f in flags]
+        events += self.open.add(judged, before, after)
         return events
-
-    def _on_laughter(self, segments: list[LaughterSegment]) -> list[Event]:
-        events: list[Event] = []
-        for seg in segments:
-            seg = replace(seg, emitted_at_s=self.now())
-            self._recent_laughter.append(seg)
-            events.append(seg)
-        while self._recent_laughter and self._recent_laughter[0].end < self.consumed_s - RECENT_S:
-            self._recent_laughter.popleft()
-        if segments:
-            for pending in self._pending:
-                events += self._check_laughter(pending)
-        return events
-
-    def _check_laughter(self, pending: _Pending) -> list[Event]:
-        if pending.laugh_flagged:
-            return []
-        apology = pending.judged.apology
-        flags = judge_laughter(apology.start, apology.end, list(self._recent_laughter), self.options.thresholds)
-        if not flags:
-            return []
-        pending.laugh_flagged = True
-        pending.judged = replace(pending.judged, flags=pending.judged.flags + tuple(flags))
-        return [self._flag_event(f, apology) for f in flags]
-
-    def _finalize(self, before_s: float) -> list[Event]:
-        """Close pending apologies that ended before ``before_s``."""
-        events: list[Event] = []
-        still: list[_Pending] = []
-        for pending in self._pending:
-            if pending.judged.apology.end > before_s:
-                still.append(pending)
-                continue
-            judged = pending.judged
-            apology = judged.apology
-            laugh_s = laughter_seconds(apology.start, apology.end, list(self._recent_laughter), self.options.thresholds.nervous_laugh.margin_s)
-            wording = self._judge_wording(pending)
-            events += [self._flag_event(f, apology) for f in wording]
-            judged = replace(
-                judged,
-                measures=replace(judged.measures, laughter_s=laugh_s),
-                flags=judged.flags + tuple(wording),
-                emitted_at_s=self.now(),
-            )
-            events.append(judged)
-        self._pending = still
-        return events
-
-    def _judge_wording(self, pending: _Pending) -> list:
-        if self.wording is None:
-            return []
-        apology = pending.judged.apology
-        window = getattr(self.wording.options, "action_window_s", 8.0)
-        after = [w for w in pending.after if w.start <= apology.end + window]
-        tic = time.perf_counter()
-        flags = list(self.wording.judge(apology.words, pending.before, after))
-        self.timings["wording"] += time.perf_counter() - tic
-        return flags
 
     def _update_baseline(self, words: list[Word], apologies: list[ApologyEvent], pitch: PitchTrack) -> None:
         """Non-apology stretches of the utterance go into the baseline; all of it into the
@@ -419,9 +346,6 @@ class Pipeline:
         self._recent_words.extend(words)
         while self._recent_words and self._recent_words[0].end < self.consumed_s - RECENT_S:
             self._recent_words.popleft()
-
-    def _flag_event(self, flag, apology: ApologyEvent) -> FlagEvent:
-        return FlagEvent(flag.kind, flag.reason, apology.start, apology.end, self.now(), flag.category)
 
 
 def run_to_end(pipeline: Pipeline, samples: np.ndarray, block_s: float = 1.0, on_progress=None) -> list[Event]:
