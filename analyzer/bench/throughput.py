@@ -32,7 +32,8 @@ def time_batch(inputs, analyze_options, jobs: Optional[int] = None, ray_address:
 
     wall_s includes worker start-up and model loading; worker_cpu_s: CPU seconds of the
     local pool's processes (this process's children, reaped at the end; None on Ray, whose
-    workers are not); driver_cpu_s: this process's own (discovery, hashing, HTML, writing).  ``failed`` lists (path, reason) of calls that failed."""
+    workers are not); driver_cpu_s: this process's own (discovery, hashing, HTML,
+    writing).  ``failed`` lists (path, reason) of calls that failed."""
     from ..batch import run_batch
 
     out = Path(tempfile.mkdtemp(prefix="sincerity-bench-batch-"))
