@@ -2,14 +2,13 @@
 "what to do" line for each state of a live session.
 
 Written once here so the terminal view, the overlay and the plain lines say the same
-thing.  The numbers come from the flag's ``reason`` (the judge's measured figures); no
-measure or threshold is computed here.
+thing.  The numbers are the judge's structured figures on the flag (``measured``,
+``usual``, ``usual_source``); no measure or threshold is computed here.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Optional
+from typing import Optional, Protocol
 
 # Wording flags: a short instruction, then the judge's detail (the quoted words).
 WORDING_ADVICE = {
@@ -20,46 +19,51 @@ WORDING_ADVICE = {
 }
 
 
-def _num(pattern: str, text: str) -> Optional[str]:
-    m = re.search(pattern, text)
-    return m.group(1) if m else None
+class FlagFigures(Protocol):
+    """What coaching reads from a flag (``events.Flag`` and ``events.FlagEvent`` both have it)."""
+
+    kind: str
+    reason: str
+    measured: Optional[float]
+    usual: Optional[float]
+    usual_source: str
 
 
-def _against_usual(advice: str, measured: Optional[str], reason: str, number: str,
-                   note_default: str, note_usual: str = "") -> Optional[str]:
-    """"<advice>: <measured>, your usual N" when the reason compares with this agent's
-    usual; "typical speech is N" when it compares with a population default (never called
-    the agent's own)."""
-    if not measured:
-        return None
-    usual = _num("usual " + number, reason)
-    if usual:
-        return f"{advice}: {measured}, your usual {usual}" + (f" {note_usual}" if note_usual else "")
-    typical = _num("default " + number, reason)
-    if typical:
-        return f"{advice}: {measured}, typical speech is {typical} {note_default}"
-    return None
+def _against_usual(advice: str, measured: str, flag: FlagFigures, unit: str, note_default: str,
+                   note_usual: str = "") -> str:
+    """"<advice>: <measured>, your usual N" when the flag compares with this agent's usual;
+    "typical speech is N" when it compares with a population default (never called the
+    agent's own)."""
+    if flag.usual is None:
+        return f"{advice}: {measured}"
+    if flag.usual_source == "call":
+        return f"{advice}: {measured}, your usual {flag.usual:.1f}" + (f" {note_usual}" if note_usual else "")
+    return f"{advice}: {measured}, typical speech is {flag.usual:.1f} {unit} {note_default}"
 
 
-def coaching(kind: str, reason: str) -> str:
+def coaching(flag: FlagFigures) -> str:
     """A short, human instruction for a flag ("Slow down: 5.9 syll/s, your usual 4.2")."""
+    kind, m = flag.kind, flag.measured
     if kind == "rushed":
-        rate = _num(r"([\d.]+) syll/s,", reason)
-        return _against_usual("Slow down", f"{rate} syll/s" if rate else None, reason, r"([\d.]+) syll/s",
-                              "(your own pace is not known yet)") or "Slow down: that apology was rushed"
+        if m is None:
+            return "Slow down: that apology was rushed"
+        return _against_usual("Slow down", f"{m:.1f} syll/s", flag, "syll/s", "(your own pace is not known yet)")
     if kind == "cheerful":
-        shift = _num(r"pitch ([+-][\d.]+) st", reason)
-        return f"Lower, steadier tone: pitch {shift} st above your usual" if shift else "Lower, steadier tone: it sounded upbeat"
+        if m is None:
+            return "Lower, steadier tone: it sounded upbeat"
+        above = "your usual" if flag.usual_source == "call" else "typical speech (your own is not known yet)"
+        return f"Lower, steadier tone: pitch {m:+.1f} st above {above}"
     if kind == "flat":
-        rng = _num(r"pitch range ([\d.]+) st", reason)
-        return _against_usual("Mean it", f"pitch range {rng} st" if rng else None, reason, r"([\d.]+) st",
-                              "(sounds read out)", "(sounds read out)") or "Mean it: the apology sounded flat, read out"
+        if m is None:
+            return "Mean it: the apology sounded flat, read out"
+        return _against_usual("Mean it", f"pitch range {m:.1f} st", flag, "st", "(sounds read out)", "(sounds read out)")
     if kind == "nervous_laugh":
         return "Careful: laughter during the apology"
     if kind == "no_action":
         return "Name the problem, then say what you'll do"
     if kind == "no_empathy":
         return "Say how it affected them, not just sorry"
+    reason = flag.reason
     detail = reason.split(": ", 1)[1] if reason.startswith(f"{kind}: ") else reason
     advice = WORDING_ADVICE.get(kind, f"Wording ({kind.replace('_', ' ')})")
     return f"{advice}: {detail}"

@@ -118,13 +118,23 @@ class Baseline:
 class Flag:
     """A judgement on an apology: ``kind`` (rushed, cheerful, flat, nervous_laugh,
     qualified, ...) with a human-readable ``reason`` carrying the numbers, the measured
-    ``value`` and the ``threshold`` it was compared against."""
+    ``value`` and the ``threshold`` it was compared against.
+
+    ``measured`` and ``usual`` are the figures a person reads, in one unit: syll/s
+    (rushed: the apology's rate and the agent's usual rate), st (cheerful: how far the
+    pitch rose above the usual, ``usual`` None; flat: the apology's pitch range and the
+    usual range), s (nervous_laugh: laughter near it).  ``usual_source`` says whose usual
+    it is: "call" (this agent's, heard in the call) or "default" (a population default);
+    "" for wording flags, which compare with no figure."""
 
     kind: str
     reason: str
     value: Optional[float] = None
     threshold: Optional[float] = None
     category: str = "tone"  # "tone" (delivery) or "language" (wording)
+    measured: Optional[float] = None
+    usual: Optional[float] = None
+    usual_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -157,7 +167,8 @@ class JudgedApology:
 
 @dataclass(frozen=True)
 class FlagEvent:
-    """One flag, emitted as soon as the apology is judged (live overlay, jsonl)."""
+    """One flag, emitted as soon as the apology is judged (live overlay, jsonl).
+    ``measured``, ``usual`` and ``usual_source`` as on ``Flag``."""
 
     kind: str
     reason: str
@@ -166,6 +177,15 @@ class FlagEvent:
     emitted_at_s: float
     category: str = "tone"
     type: str = "flag"
+    measured: Optional[float] = None
+    usual: Optional[float] = None
+    usual_source: str = ""
+
+    @classmethod
+    def of(cls, flag: Flag, apology: "ApologyEvent", emitted_at_s: float) -> "FlagEvent":
+        """The event announcing ``flag`` on ``apology``."""
+        return cls(flag.kind, flag.reason, apology.start, apology.end, emitted_at_s, flag.category,
+                   measured=flag.measured, usual=flag.usual, usual_source=flag.usual_source)
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ def judge_rushed(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
         f"{b.speaking_rate_sps:.1f} syll/s, {z:.1f} spreads above it ({spread}; "
         f"thresholds {r.min_rate_z:.1f} spreads and {r.min_rate_sps:.1f} syll/s)"
     )
-    return [Flag("rushed", reason, round(z, 3), r.min_rate_z)]
+    return [Flag("rushed", reason, round(z, 3), r.min_rate_z, measured=round(m.speaking_rate_sps, 2),
+                 usual=round(b.speaking_rate_sps, 2), usual_source=b.rate_source)]
 
 
 def judge_cheerful(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
@@ -78,7 +79,8 @@ def judge_cheerful(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag
         f"{b.pitch_peak_hz:.0f} Hz (threshold +{c.min_peak_shift_st:.1f} st); range {m.pitch_range_st:.1f} st "
         f"vs usual {b.pitch_range_st:.1f} st"
     )
-    return [Flag("cheerful", reason, round(shift, 3), c.min_pitch_shift_st)]
+    return [Flag("cheerful", reason, round(shift, 3), c.min_pitch_shift_st, measured=round(shift, 2),
+                 usual_source=b.pitch_source)]
 
 
 def judge_flat(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
@@ -92,7 +94,8 @@ def judge_flat(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:
         f"pitch range {m.pitch_range_st:.1f} st vs {_basis(b, b.pitch_source)} {b.pitch_range_st:.1f} st "
         f"({ratio:.2f}x, threshold {f.max_range_ratio:.2f}x and {f.max_range_st:.1f} st): a flat, mechanical read"
     )
-    return [Flag("flat", reason, round(m.pitch_range_st, 3), f.max_range_st)]
+    return [Flag("flat", reason, round(m.pitch_range_st, 3), f.max_range_st, measured=round(m.pitch_range_st, 2),
+                 usual=round(b.pitch_range_st, 2), usual_source=b.pitch_source)]
 
 
 def laughter_near(start: float, end: float, laughter: Sequence[LaughterSegment], margin_s: float) -> list[LaughterSegment]:
@@ -123,7 +126,7 @@ def judge_laughter(start: float, end: float, laughter: Sequence[LaughterSegment]
         f"laughter {where} ({first.start:.1f}-{first.end:.1f} s, {total:.1f} s within "
         f"{margin:.1f} s of it, peak probability {max(s.probability for s in near):.2f})"
     )
-    return [Flag("nervous_laugh", reason, round(total, 3), t.nervous_laugh.min_laughter_s)]
+    return [Flag("nervous_laugh", reason, round(total, 3), t.nervous_laugh.min_laughter_s, measured=round(total, 2))]
 
 
 def judge_delivery(m: DeliveryMeasures, b: Baseline, t: Thresholds) -> list[Flag]:

@@ -98,7 +98,7 @@ class OpenApologies:
         return events
 
     def flag_event(self, flag, apology: ApologyEvent) -> FlagEvent:
-        return FlagEvent(flag.kind, flag.reason, apology.start, apology.end, self._now(), flag.category)
+        return FlagEvent.of(flag, apology, self._now())
 
     def _check_laughter(self, record: _Open) -> list[Event]:
         if record.laugh_flagged:

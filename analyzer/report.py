@@ -25,7 +25,8 @@ def _apology_dict(j: JudgedApology) -> dict[str, Any]:
         "keyword": a.keyword,
         "measures": asdict(j.measures),
         "baseline": asdict(j.baseline),
-        "flags": [{"kind": f.kind, "reason": f.reason, "category": f.category, "value": f.value, "threshold": f.threshold} for f in j.flags],
+        "flags": [{"kind": f.kind, "reason": f.reason, "category": f.category, "value": f.value, "threshold": f.threshold,
+                   "measured": f.measured, "usual": f.usual, "usual_source": f.usual_source} for f in j.flags],
         "emitted_at_s": j.emitted_at_s,
     }
 

@@ -40,6 +40,6 @@ def rejudge_events(events: Sequence[Event], baseline: Baseline, thresholds: Thre
         if isinstance(event, JudgedApology):
             event = rejudge(event, baseline, thresholds)
             a = event.apology
-            out += [FlagEvent(f.kind, f.reason, a.start, a.end, event.emitted_at_s, f.category) for f in event.flags if f.kind in DELIVERY_FLAGS]
+            out += [FlagEvent.of(f, a, event.emitted_at_s) for f in event.flags if f.kind in DELIVERY_FLAGS]
         out.append(event)
     return out

@@ -34,7 +34,7 @@ class LinePrinter:
             line = f"[{event.emitted_at_s:7.1f}s] apology {event.start:.1f}-{event.end:.1f} s: \"{event.text}\""
         elif isinstance(event, FlagEvent):
             lag = event.emitted_at_s - event.apology_end_s
-            line = f"[{event.emitted_at_s:7.1f}s]   flag {event.kind} (+{lag:.1f} s): {coaching(event.kind, event.reason)}"
+            line = f"[{event.emitted_at_s:7.1f}s]   flag {event.kind} (+{lag:.1f} s): {coaching(event)}"
         elif isinstance(event, LaughterSegment):
             line = f"[{event.emitted_at_s:7.1f}s] laughter {event.start:.1f}-{event.end:.1f} s"
         elif isinstance(event, WordsEvent) and self.words:
@@ -96,7 +96,7 @@ def render_view(session):
         if not flags:
             table.add_row("", Text(NO_FLAGS_TEXT, style="green"))
         for f in flags:
-            table.add_row("", Text(f"⚑ {coaching(f.kind, f.reason)}", style="bold red" if f.category == "tone" else "yellow"))
+            table.add_row("", Text(f"⚑ {coaching(f)}", style="bold red" if f.category == "tone" else "yellow"))
     counts = ", ".join(f"{k} {v}" for k, v in sorted(flag_counts.items())) or "none"
     extra = f"  ·  overflows {s.overflows}" + (f", {s.dropped_s:.1f} s dropped" if s.dropped_s else "") + f"  ·  behind {s.behind_events}x"
     table.add_row("Session", f"{s.apologies} apologies, flags: {counts}{extra}")

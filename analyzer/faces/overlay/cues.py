@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from ...coaching import NO_FLAGS_TEXT, coaching
+from ...events import FlagEvent
 
 # Most important first: pace and laughter are the most audible to a caller.
 PRIORITY = ("rushed", "nervous_laugh", "cheerful", "flat", "no_action", "no_empathy", "minimizing", "qualified", "casual", "scripted")
@@ -120,11 +121,13 @@ class CueBoard:
     def on_judged(self, start_s: float, end_s: float) -> None:
         self._note(start_s, end_s).judged = True
 
-    def on_flag(self, kind: str, reason: str, apology_start_s: float, apology_end_s: float, emitted_at_s: float) -> Optional[Cue]:
+    def on_flag(self, flag: FlagEvent) -> Optional[Cue]:
         """A flag arrived.  Returns the cue that is now on screen if this flag changed it,
         else None (suppressed, waiting, or history only)."""
+        kind, emitted_at_s = flag.kind, flag.emitted_at_s
+        apology_start_s, apology_end_s = flag.apology_start_s, flag.apology_end_s
         note = self._note(apology_start_s, apology_end_s)
-        text = coaching(kind, reason)
+        text = coaching(flag)
         note.texts.append(text)
         if kind not in self.enabled:
             return None

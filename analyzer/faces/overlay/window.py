@@ -224,7 +224,7 @@ class OverlayWindow(QWidget):
             self.board.on_apology(event.start, event.end, event.text)
             self._refresh_timer.start()
         elif isinstance(event, FlagEvent):
-            cue = self.board.on_flag(event.kind, event.reason, event.apology_start_s, event.apology_end_s, event.emitted_at_s)
+            cue = self.board.on_flag(event)
             if cue is not None:
                 self._show_cue(cue)
             self._refresh_timer.start()
