@@ -135,8 +135,9 @@ def separation_dprime(emb: np.ndarray, labels: np.ndarray) -> Optional[float]:
 
 def frame_labels(found: SpeechWindows, window_scores: np.ndarray) -> np.ndarray:
     """Per 32 ms frame: 1 (second cluster), 0 (first), -1 (no speech).  Each speech frame
-    takes the mean score (> 0: cluster 1) of the windows covering it; speech frames no
-    window covers take the nearest covered frame's label."""
+    takes the mean score (> 0: cluster 1) of the windows covering it; labelled frames
+    (``found.labelled()``: speech and its wider hysteresis mask) no window covers take the
+    nearest covered frame's label."""
     n = len(found.speech)
     total, count = np.zeros(n), np.zeros(n)
     for (a, b), s in zip(found.windows, window_scores):
@@ -146,7 +147,7 @@ def frame_labels(found: SpeechWindows, window_scores: np.ndarray) -> np.ndarray:
     labels = np.full(n, -1)
     covered = (count > 0) & found.speech
     labels[covered] = (total[covered] / count[covered] > 0).astype(int)
-    loose = np.flatnonzero(found.speech & ~covered)
+    loose = np.flatnonzero(found.labelled() & ~covered)
     have = np.flatnonzero(covered)
     if len(loose) and len(have):
         pos = np.clip(np.searchsorted(have, loose), 1, len(have) - 1) if len(have) > 1 else np.zeros(len(loose), int)
@@ -217,7 +218,8 @@ def split_voices(found: SpeechWindows, projected: np.ndarray, prune: float = 0.3
     similarity = float(cents[0] @ cents[1]) if enough else None
     separation = separation_dprime(embeddings, labels_w) if enough else None
     labels = frame_labels(found, embeddings @ cents[1] - embeddings @ cents[0])  # > 0: nearer the second voice
-    share = (float(np.sum(labels == 0)) * FRAME_S, float(np.sum(labels == 1)) * FRAME_S)
+    strict = found.speech  # the voice count was calibrated on the strict speech frames' shares
+    share = (float(np.sum((labels == 0) & strict)) * FRAME_S, float(np.sum((labels == 1) & strict)) * FRAME_S)
     return VoiceSplit(labels, labels_w, cents, similarity, separation, voice_contrast(projected, labels_w), share)
 
 

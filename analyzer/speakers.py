@@ -41,10 +41,16 @@ TARGET_DBFS = -30.0
 @dataclass(frozen=True)
 class WindowOptions:
     """Where embeddings are taken (seconds).  speech_threshold: Silero probability of a
-    speech frame; split_gap_s: a pause this long ends a region; min_region_s: shorter
-    bursts get no embedding of their own (they take their neighbours' label)."""
+    speech frame (where embeddings are taken); release_threshold, pad_frames: the wider
+    mask the speaker labels cover (a run of speech continues while the probability stays
+    >= release_threshold, and is padded by pad_frames 32 ms frames each side: Silero's own
+    post-processing defaults, neg_threshold = threshold - 0.15 and a 30 ms speech pad);
+    split_gap_s: a pause this long ends a region; min_region_s: shorter bursts get no
+    embedding of their own (they take their neighbours' label)."""
 
     speech_threshold: float = 0.5
+    release_threshold: float = 0.35
+    pad_frames: int = 1
     split_gap_s: float = 0.25
     min_region_s: float = 0.3
     window_s: float = 1.5
@@ -64,6 +70,11 @@ class SpeechWindows:
     region_of: np.ndarray
     embeddings: np.ndarray
     timings: Optional[dict] = None
+    heard: Optional[np.ndarray] = None
+
+    def labelled(self) -> np.ndarray:
+        """The frames that get a speaker label: bool (n_frames,)."""
+        return self.speech if self.heard is None else self.heard | self.speech
 
 
 def _hz_to_mel(f: np.ndarray) -> np.ndarray:
@@ -201,11 +212,11 @@ class SpeakerEncoder:
         return (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
 
 
-def speech_frames(samples: np.ndarray, vad_session, threshold: float = 0.5) -> np.ndarray:
-    """Silero speech decision per 32 ms frame of the whole clip: bool (ceil(n / 512),)."""
+def speech_probability(samples: np.ndarray, vad_session) -> np.ndarray:
+    """Silero speech probability per 32 ms frame of the whole clip: float32 (ceil(n / 512),)."""
     n = -(-len(samples) // FRAME)
     if n == 0:
-        return np.zeros(0, bool)
+        return np.zeros(0, np.float32)
     x = np.zeros(n * FRAME, np.float32)
     x[: len(samples)] = samples
     frames = x.reshape(n, FRAME)
@@ -215,7 +226,25 @@ def speech_frames(samples: np.ndarray, vad_session, threshold: float = 0.5) -> n
         p, state = speech_probabilities(vad_session, chunk, context, state)
         context = chunk[-1, -64:]
         probs.append(p)
-    return np.concatenate(probs) >= threshold
+    return np.concatenate(probs)
+
+
+def speech_frames(samples: np.ndarray, vad_session, threshold: float = 0.5) -> np.ndarray:
+    """Silero speech decision per 32 ms frame of the whole clip: bool (ceil(n / 512),)."""
+    return speech_probability(samples, vad_session) >= threshold
+
+
+def heard_frames(prob: np.ndarray, onset: float, release: float, pad_frames: int) -> np.ndarray:
+    """Speech with hysteresis: a run starts at ``onset`` and lasts while the probability
+    stays >= ``release``; each run is widened by ``pad_frames`` on both sides.  bool (n,)."""
+    above_onset, above_release = prob >= onset, prob >= release
+    # a frame >= release belongs to speech when its run of >= release frames holds an onset frame
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], above_release.astype(np.int8), [0]])))
+    out = np.zeros(len(prob), bool)
+    for a, b in zip(edges[::2], edges[1::2]):
+        if above_onset[a:b].any():
+            out[max(0, a - pad_frames) : b + pad_frames] = True
+    return out
 
 
 def speech_regions(speech: np.ndarray, split_gap_s: float, min_region_s: float) -> list[tuple[int, int]]:
@@ -248,7 +277,9 @@ def region_windows(region: tuple[int, int], options: WindowOptions) -> list[tupl
 def speech_windows(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: WindowOptions = WindowOptions()) -> SpeechWindows:
     """Speech frames, regions, windows and their embeddings of a whole recording."""
     tic = time.perf_counter()
-    speech = speech_frames(samples, vad_session, options.speech_threshold)
+    prob = speech_probability(samples, vad_session)
+    speech = prob >= options.speech_threshold
+    heard = heard_frames(prob, options.speech_threshold, options.release_threshold, options.pad_frames)
     vad_s = time.perf_counter() - tic
     regions = speech_regions(speech, options.split_gap_s, options.min_region_s)
     windows, region_of = [], []
@@ -259,4 +290,4 @@ def speech_windows(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, op
     tic = time.perf_counter()
     embeddings = encoder.embed([samples[a:b] for a, b in windows])
     timings = {"vad": vad_s, "embed": time.perf_counter() - tic}
-    return SpeechWindows(speech, regions, windows, np.asarray(region_of, dtype=int), embeddings, timings)
+    return SpeechWindows(speech, regions, windows, np.asarray(region_of, dtype=int), embeddings, timings, heard)
