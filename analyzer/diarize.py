@@ -27,6 +27,7 @@ from .vad import FRAME, FRAME_S
 from .voicecount import VoiceCountOptions, two_voices, voice_contrast, pitch_gap_st, window_pitch_st
 
 FADE_S = 0.01
+MUTE_REACH_S = 1.0  # how far into the silence around an other-party turn muting reaches
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,23 @@ class Diarization:
                          separation=rounded(self.separation), voice_count=self.evidence)
         return {"speaker_turns": turns, "agent_selection": selection}
 
-    def other_spans(self) -> list[tuple[float, float]]:
-        return [(a, b) for a, b, s in self.turns if s == "other"]
+    def other_spans(self, reach_s: float = MUTE_REACH_S) -> list[tuple[float, float]]:
+        """What is muted (s): the other party's turns, each widened over the silence around
+        it by up to ``reach_s``, but never past halfway to an agent turn: speech the diarize
+        VAD pass left unlabelled (weak words, turn tails) goes with the nearer turn."""
+        out = []
+        for i, (a, b, s) in enumerate(self.turns):
+            if s != "other":
+                continue
+            lo, hi = max(0.0, a - reach_s), b + reach_s
+            if i:
+                pb, ps = self.turns[i - 1][1], self.turns[i - 1][2]
+                lo = max(lo, pb if ps == "other" else 0.5 * (pb + a))
+            if i + 1 < len(self.turns):
+                na, ns = self.turns[i + 1][0], self.turns[i + 1][2]
+                hi = min(hi, na if ns == "other" else 0.5 * (b + na))
+            out.append((lo, hi))
+        return out
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -268,7 +284,8 @@ def diarize_windows(found: SpeechWindows, project: Optional[Callable], options: 
     bridge = options.windows.split_gap_s
     tic = time.perf_counter()
     voice = None if voiceprint is None else _unit(project(np.asarray(voiceprint, np.float32)[None])[0])
-    agent, selection = choose_agent(split.centroids, turns_from_labels(split.labels, {0: 0, 1: 1}, bridge), voice, greeter)
+    strict = np.where(found.speech, split.labels, -1)  # the naming rules were set on the speech frames' turns
+    agent, selection = choose_agent(split.centroids, turns_from_labels(strict, {0: 0, 1: 1}, bridge), voice, greeter)
     timings["diarize_agent"] = time.perf_counter() - tic
     names = {agent: "agent", 1 - agent: "other"}
     return Diarization(2, turns_from_labels(split.labels, names, bridge), selection, split.similarity, split.separation, evidence, None, timings)

@@ -26,7 +26,7 @@ from typing import Optional
 import numpy as np
 
 from .audio import SAMPLE_RATE
-from .vad import FRAME, FRAME_S, initial_state, speech_probabilities
+from .vad import FRAME, FRAME_S, VadOptions, initial_state, speech_probabilities
 
 ENCODER_FILE = "speaker_encoder.onnx"
 ENCODER_SHA256 = "56c7599a9570e27ce5887240adf62371ff00a861f0437c4f78df846649a13e38"
@@ -41,16 +41,13 @@ TARGET_DBFS = -30.0
 @dataclass(frozen=True)
 class WindowOptions:
     """Where embeddings are taken (seconds).  speech_threshold: Silero probability of a
-    speech frame (where embeddings are taken); release_threshold, pad_frames: the wider
-    mask the speaker labels cover (a run of speech continues while the probability stays
-    >= release_threshold, and is padded by pad_frames 32 ms frames each side: Silero's own
-    post-processing defaults, neg_threshold = threshold - 0.15 and a 30 ms speech pad);
-    split_gap_s: a pause this long ends a region; min_region_s: shorter bursts get no
+    speech frame (where embeddings are taken); label_heard: speaker labels also cover
+    every frame the pipeline's utterance segmenter will hear (``heard_frames`` with
+    analyzer.vad's default VadOptions), not only these speech frames; split_gap_s: a pause this long ends a region; min_region_s: shorter bursts get no
     embedding of their own (they take their neighbours' label)."""
 
     speech_threshold: float = 0.5
-    release_threshold: float = 0.35
-    pad_frames: int = 1
+    label_heard: bool = True
     split_gap_s: float = 0.25
     min_region_s: float = 0.3
     window_s: float = 1.5
@@ -234,16 +231,37 @@ def speech_frames(samples: np.ndarray, vad_session, threshold: float = 0.5) -> n
     return speech_probability(samples, vad_session) >= threshold
 
 
-def heard_frames(prob: np.ndarray, onset: float, release: float, pad_frames: int) -> np.ndarray:
-    """Speech with hysteresis: a run starts at ``onset`` and lasts while the probability
-    stays >= ``release``; each run is widened by ``pad_frames`` on both sides.  bool (n,)."""
-    above_onset, above_release = prob >= onset, prob >= release
-    # a frame >= release belongs to speech when its run of >= release frames holds an onset frame
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], above_release.astype(np.int8), [0]])))
-    out = np.zeros(len(prob), bool)
-    for a, b in zip(edges[::2], edges[1::2]):
-        if above_onset[a:b].any():
-            out[max(0, a - pad_frames) : b + pad_frames] = True
+def heard_frames(prob: np.ndarray, vad: VadOptions) -> np.ndarray:
+    """The frames the pipeline's utterance segmenter (analyzer.vad, options ``vad``) keeps,
+    from the same Silero probabilities, offline: an utterance opens at ``threshold``,
+    reaches back to the earliest frame >= ``onset_threshold`` within ``onset_lookback_s``
+    and by ``pad_s``, runs on until ``min_silence_s`` of frames below ``neg_threshold``, and
+    keeps ``pad_s`` after its last non-silent frame.  bool (n,)."""
+    n = len(prob)
+    out = np.zeros(n, bool)
+    pad = int(round(vad.pad_s / FRAME_S))
+    lookback = int(round(vad.onset_lookback_s / FRAME_S))
+    close_after = max(1, int(np.ceil(vad.min_silence_s / FRAME_S - 1e-9)))
+    opening = np.flatnonzero(prob >= vad.threshold)
+    silent = prob < vad.neg_threshold
+    i, done = 0, 0
+    while i < len(opening):
+        start = int(opening[i])
+        if start < done:
+            i += 1
+            continue
+        early = np.flatnonzero(prob[max(done, start - lookback) : start] >= vad.onset_threshold)
+        first = (max(done, start - lookback) + int(early[0])) if len(early) else start
+        # the utterance ends before the first run of close_after silent frames after start
+        run, end = 0, n
+        for j in range(start + 1, n):
+            run = run + 1 if silent[j] else 0
+            if run >= close_after:
+                end = j - run + 1
+                break
+        out[max(done, first - pad) : min(n, end + pad)] = True
+        done = min(n, end + pad)
+        i += 1
     return out
 
 
@@ -279,7 +297,7 @@ def speech_windows(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, op
     tic = time.perf_counter()
     prob = speech_probability(samples, vad_session)
     speech = prob >= options.speech_threshold
-    heard = heard_frames(prob, options.speech_threshold, options.release_threshold, options.pad_frames)
+    heard = heard_frames(prob, VadOptions()) if options.label_heard else None
     vad_s = time.perf_counter() - tic
     regions = speech_regions(speech, options.split_gap_s, options.min_region_s)
     windows, region_of = [], []
