@@ -149,11 +149,12 @@ def separation_dprime(emb: np.ndarray, labels: np.ndarray) -> Optional[float]:
     return float((sims[same].mean() - sims[~same].mean()) / max(spread, 1e-9))
 
 
-def frame_labels(found: SpeechWindows, window_scores: np.ndarray) -> np.ndarray:
+def frame_labels(found: SpeechWindows, window_scores: np.ndarray, heard_scores: Optional[np.ndarray] = None) -> np.ndarray:
     """Per 32 ms frame: 1 (second cluster), 0 (first), -1 (no speech).  Each speech frame
-    takes the mean score (> 0: cluster 1) of the windows covering it; labelled frames
-    (``found.labelled()``: speech and its wider hysteresis mask) no window covers take the
-    nearest covered frame's label."""
+    takes the mean score (> 0: cluster 1) of the windows covering it; other labelled frames
+    (``found.labelled()``: what the pipeline's segmenter hears) take the mean score of the
+    ``found.heard_windows`` covering them (``heard_scores``), else the nearest covered
+    frame's label."""
     n = len(found.speech)
     total, count = np.zeros(n), np.zeros(n)
     for (a, b), s in zip(found.windows, window_scores):
@@ -163,6 +164,14 @@ def frame_labels(found: SpeechWindows, window_scores: np.ndarray) -> np.ndarray:
     labels = np.full(n, -1)
     covered = (count > 0) & found.speech
     labels[covered] = (total[covered] / count[covered] > 0).astype(int)
+    if heard_scores is not None and len(heard_scores):  # heard stretches with windows of their own
+        total, count = np.zeros(n), np.zeros(n)
+        for (a, b), s in zip(found.heard_windows, heard_scores):
+            total[a // FRAME : min(n, -(-b // FRAME))] += s
+            count[a // FRAME : min(n, -(-b // FRAME))] += 1
+        own = (count > 0) & found.labelled() & ~covered
+        labels[own] = (total[own] / count[own] > 0).astype(int)
+        covered = covered | own
     loose = np.flatnonzero(found.labelled() & ~covered)
     have = np.flatnonzero(covered)
     if len(loose) and len(have):
@@ -225,15 +234,18 @@ class VoiceSplit:
     share_s: tuple[float, float]
 
 
-def split_voices(found: SpeechWindows, projected: np.ndarray, prune: float = 0.3) -> VoiceSplit:
-    """Cluster the windows of ``found`` by their projected embeddings (n_windows, k)."""
+def split_voices(found: SpeechWindows, projected: np.ndarray, prune: float = 0.3, heard_projected: Optional[np.ndarray] = None) -> VoiceSplit:
+    """Cluster the windows of ``found`` by their projected embeddings (n_windows, k);
+    ``heard_projected`` (m, k), of ``found.heard_windows``, only labels frames."""
     embeddings = _unit(np.asarray(projected, np.float32))
     weights = np.array([(b - a) / SAMPLE_RATE for a, b in found.windows])
     labels_w, cents = cluster_two(embeddings, weights, prune)
     enough = len(found.windows) >= 3
     similarity = float(cents[0] @ cents[1]) if enough else None
     separation = separation_dprime(embeddings, labels_w) if enough else None
-    labels = frame_labels(found, embeddings @ cents[1] - embeddings @ cents[0])  # > 0: nearer the second voice
+    heard = None if heard_projected is None or not len(heard_projected) else _unit(np.asarray(heard_projected, np.float32))
+    labels = frame_labels(found, embeddings @ cents[1] - embeddings @ cents[0],  # > 0: nearer the second voice
+                          None if heard is None else heard @ cents[1] - heard @ cents[0])
     strict = found.speech  # the voice count was calibrated on the strict speech frames' shares
     share = (float(np.sum((labels == 0) & strict)) * FRAME_S, float(np.sum((labels == 1) & strict)) * FRAME_S)
     return VoiceSplit(labels, labels_w, cents, similarity, separation, voice_contrast(projected, labels_w), share)
@@ -256,7 +268,8 @@ def diarize_windows(found: SpeechWindows, project: Optional[Callable], options: 
     semitones per window (n,), asked for only when the voice count needs it."""
     project = project or (lambda e: e)
     tic = time.perf_counter()
-    split = split_voices(found, project(found.embeddings), options.prune)
+    extra = getattr(found, "heard_embeddings", None)
+    split = split_voices(found, project(found.embeddings), options.prune, None if extra is None or not len(extra) else project(extra))
     timings = {f"diarize_{k}": v for k, v in (getattr(found, "timings", None) or {}).items()}
     timings["diarize_cluster"] = time.perf_counter() - tic
     pitch_s = [0.0]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -68,6 +68,8 @@ class SpeechWindows:
     embeddings: np.ndarray
     timings: Optional[dict] = None
     heard: Optional[np.ndarray] = None
+    heard_windows: list = field(default_factory=list)  # (start_sample, end_sample): heard_only_windows
+    heard_embeddings: Optional[np.ndarray] = None  # float32 (m, 256), unit length
 
     def labelled(self) -> np.ndarray:
         """The frames that get a speaker label: bool (n_frames,)."""
@@ -305,7 +307,22 @@ def speech_windows(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, op
         spans = region_windows(region, options)
         windows += spans
         region_of += [r] * len(spans)
+    extra = heard_only_windows(heard, windows, options) if heard is not None else []
     tic = time.perf_counter()
-    embeddings = encoder.embed([samples[a:b] for a, b in windows])
+    embeddings = encoder.embed([samples[a:b] for a, b in windows + extra])
     timings = {"vad": vad_s, "embed": time.perf_counter() - tic}
-    return SpeechWindows(speech, regions, windows, np.asarray(region_of, dtype=int), embeddings, timings, heard)
+    return SpeechWindows(speech, regions, windows, np.asarray(region_of, dtype=int), embeddings[: len(windows)], timings, heard,
+                         extra, embeddings[len(windows) :])
+
+
+def heard_only_windows(heard: np.ndarray, windows: list[tuple[int, int]], options: WindowOptions) -> list[tuple[int, int]]:
+    """Windows over stretches the segmenter will hear that no speech window covers (weak
+    speech: Silero between 0.35 and 0.5, or bursts under ``min_region_s`` at >= 0.5), at
+    least ``min_region_s`` long, so they get a voice of their own instead of a neighbour's."""
+    covered = np.zeros(len(heard), bool)
+    for a, b in windows:
+        covered[a // FRAME : -(-b // FRAME)] = True
+    out: list[tuple[int, int]] = []
+    for region in speech_regions(heard & ~covered, 0.0, options.min_region_s):
+        out += region_windows(region, options)
+    return out
