@@ -27,6 +27,7 @@ from .vad import FRAME, FRAME_S
 from .voicecount import VoiceCountOptions, two_voices, voice_contrast, pitch_gap_st, window_pitch_st
 
 FADE_S = 0.01
+MUTE_REACH_S = 1.0  # how far into the silence around an other-party turn muting reaches
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,23 @@ class Diarization:
                          separation=rounded(self.separation), voice_count=self.evidence)
         return {"speaker_turns": turns, "agent_selection": selection}
 
-    def other_spans(self) -> list[tuple[float, float]]:
-        return [(a, b) for a, b, s in self.turns if s == "other"]
+    def other_spans(self, reach_s: float = MUTE_REACH_S) -> list[tuple[float, float]]:
+        """What is muted (s): the other party's turns, each widened over the silence around
+        it by up to ``reach_s``, but never past halfway to an agent turn: speech the diarize
+        VAD pass left unlabelled (weak words, turn tails) goes with the nearer turn."""
+        out = []
+        for i, (a, b, s) in enumerate(self.turns):
+            if s != "other":
+                continue
+            lo, hi = max(0.0, a - reach_s), b + reach_s
+            if i:
+                pb, ps = self.turns[i - 1][1], self.turns[i - 1][2]
+                lo = max(lo, pb if ps == "other" else 0.5 * (pb + a))
+            if i + 1 < len(self.turns):
+                na, ns = self.turns[i + 1][0], self.turns[i + 1][2]
+                hi = min(hi, na if ns == "other" else 0.5 * (b + na))
+            out.append((lo, hi))
+        return out
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -133,10 +149,12 @@ def separation_dprime(emb: np.ndarray, labels: np.ndarray) -> Optional[float]:
     return float((sims[same].mean() - sims[~same].mean()) / max(spread, 1e-9))
 
 
-def frame_labels(found: SpeechWindows, window_scores: np.ndarray) -> np.ndarray:
+def frame_labels(found: SpeechWindows, window_scores: np.ndarray, heard_scores: Optional[np.ndarray] = None) -> np.ndarray:
     """Per 32 ms frame: 1 (second cluster), 0 (first), -1 (no speech).  Each speech frame
-    takes the mean score (> 0: cluster 1) of the windows covering it; speech frames no
-    window covers take the nearest covered frame's label."""
+    takes the mean score (> 0: cluster 1) of the windows covering it; other labelled frames
+    (``found.labelled()``: what the pipeline's segmenter hears) take the mean score of the
+    ``found.heard_windows`` covering them (``heard_scores``), else the nearest covered
+    frame's label."""
     n = len(found.speech)
     total, count = np.zeros(n), np.zeros(n)
     for (a, b), s in zip(found.windows, window_scores):
@@ -146,7 +164,15 @@ def frame_labels(found: SpeechWindows, window_scores: np.ndarray) -> np.ndarray:
     labels = np.full(n, -1)
     covered = (count > 0) & found.speech
     labels[covered] = (total[covered] / count[covered] > 0).astype(int)
-    loose = np.flatnonzero(found.speech & ~covered)
+    if heard_scores is not None and len(heard_scores):  # heard stretches with windows of their own
+        total, count = np.zeros(n), np.zeros(n)
+        for (a, b), s in zip(found.heard_windows, heard_scores):
+            total[a // FRAME : min(n, -(-b // FRAME))] += s
+            count[a // FRAME : min(n, -(-b // FRAME))] += 1
+        own = (count > 0) & found.labelled() & ~covered
+        labels[own] = (total[own] / count[own] > 0).astype(int)
+        covered = covered | own
+    loose = np.flatnonzero(found.labelled() & ~covered)
     have = np.flatnonzero(covered)
     if len(loose) and len(have):
         pos = np.clip(np.searchsorted(have, loose), 1, len(have) - 1) if len(have) > 1 else np.zeros(len(loose), int)
@@ -208,16 +234,20 @@ class VoiceSplit:
     share_s: tuple[float, float]
 
 
-def split_voices(found: SpeechWindows, projected: np.ndarray, prune: float = 0.3) -> VoiceSplit:
-    """Cluster the windows of ``found`` by their projected embeddings (n_windows, k)."""
+def split_voices(found: SpeechWindows, projected: np.ndarray, prune: float = 0.3, heard_projected: Optional[np.ndarray] = None) -> VoiceSplit:
+    """Cluster the windows of ``found`` by their projected embeddings (n_windows, k);
+    ``heard_projected`` (m, k), of ``found.heard_windows``, only labels frames."""
     embeddings = _unit(np.asarray(projected, np.float32))
     weights = np.array([(b - a) / SAMPLE_RATE for a, b in found.windows])
     labels_w, cents = cluster_two(embeddings, weights, prune)
     enough = len(found.windows) >= 3
     similarity = float(cents[0] @ cents[1]) if enough else None
     separation = separation_dprime(embeddings, labels_w) if enough else None
-    labels = frame_labels(found, embeddings @ cents[1] - embeddings @ cents[0])  # > 0: nearer the second voice
-    share = (float(np.sum(labels == 0)) * FRAME_S, float(np.sum(labels == 1)) * FRAME_S)
+    heard = None if heard_projected is None or not len(heard_projected) else _unit(np.asarray(heard_projected, np.float32))
+    labels = frame_labels(found, embeddings @ cents[1] - embeddings @ cents[0],  # > 0: nearer the second voice
+                          None if heard is None else heard @ cents[1] - heard @ cents[0])
+    strict = found.speech  # the voice count was calibrated on the strict speech frames' shares
+    share = (float(np.sum((labels == 0) & strict)) * FRAME_S, float(np.sum((labels == 1) & strict)) * FRAME_S)
     return VoiceSplit(labels, labels_w, cents, similarity, separation, voice_contrast(projected, labels_w), share)
 
 
@@ -238,7 +268,8 @@ def diarize_windows(found: SpeechWindows, project: Optional[Callable], options: 
     semitones per window (n,), asked for only when the voice count needs it."""
     project = project or (lambda e: e)
     tic = time.perf_counter()
-    split = split_voices(found, project(found.embeddings), options.prune)
+    extra = getattr(found, "heard_embeddings", None)
+    split = split_voices(found, project(found.embeddings), options.prune, None if extra is None or not len(extra) else project(extra))
     timings = {f"diarize_{k}": v for k, v in (getattr(found, "timings", None) or {}).items()}
     timings["diarize_cluster"] = time.perf_counter() - tic
     pitch_s = [0.0]
@@ -266,7 +297,8 @@ def diarize_windows(found: SpeechWindows, project: Optional[Callable], options: 
     bridge = options.windows.split_gap_s
     tic = time.perf_counter()
     voice = None if voiceprint is None else _unit(project(np.asarray(voiceprint, np.float32)[None])[0])
-    agent, selection = choose_agent(split.centroids, turns_from_labels(split.labels, {0: 0, 1: 1}, bridge), voice, greeter)
+    strict = np.where(found.speech, split.labels, -1)  # the naming rules were set on the speech frames' turns
+    agent, selection = choose_agent(split.centroids, turns_from_labels(strict, {0: 0, 1: 1}, bridge), voice, greeter)
     timings["diarize_agent"] = time.perf_counter() - tic
     names = {agent: "agent", 1 - agent: "other"}
     return Diarization(2, turns_from_labels(split.labels, names, bridge), selection, split.similarity, split.separation, evidence, None, timings)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -26,7 +26,7 @@ from typing import Optional
 import numpy as np
 
 from .audio import SAMPLE_RATE
-from .vad import FRAME, FRAME_S, initial_state, speech_probabilities
+from .vad import FRAME, FRAME_S, VadOptions, initial_state, speech_probabilities
 
 ENCODER_FILE = "speaker_encoder.onnx"
 ENCODER_SHA256 = "56c7599a9570e27ce5887240adf62371ff00a861f0437c4f78df846649a13e38"
@@ -41,10 +41,13 @@ TARGET_DBFS = -30.0
 @dataclass(frozen=True)
 class WindowOptions:
     """Where embeddings are taken (seconds).  speech_threshold: Silero probability of a
-    speech frame; split_gap_s: a pause this long ends a region; min_region_s: shorter
-    bursts get no embedding of their own (they take their neighbours' label)."""
+    speech frame (where embeddings are taken); label_heard: speaker labels also cover
+    every frame the pipeline's utterance segmenter will hear (``heard_frames`` with
+    analyzer.vad's default VadOptions), not only these speech frames; split_gap_s: a pause this long ends a region; min_region_s: shorter bursts get no
+    embedding of their own (they take their neighbours' label)."""
 
     speech_threshold: float = 0.5
+    label_heard: bool = True
     split_gap_s: float = 0.25
     min_region_s: float = 0.3
     window_s: float = 1.5
@@ -64,6 +67,13 @@ class SpeechWindows:
     region_of: np.ndarray
     embeddings: np.ndarray
     timings: Optional[dict] = None
+    heard: Optional[np.ndarray] = None
+    heard_windows: list = field(default_factory=list)  # (start_sample, end_sample): heard_only_windows
+    heard_embeddings: Optional[np.ndarray] = None  # float32 (m, 256), unit length
+
+    def labelled(self) -> np.ndarray:
+        """The frames that get a speaker label: bool (n_frames,)."""
+        return self.speech if self.heard is None else self.heard | self.speech
 
 
 def _hz_to_mel(f: np.ndarray) -> np.ndarray:
@@ -201,11 +211,11 @@ class SpeakerEncoder:
         return (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
 
 
-def speech_frames(samples: np.ndarray, vad_session, threshold: float = 0.5) -> np.ndarray:
-    """Silero speech decision per 32 ms frame of the whole clip: bool (ceil(n / 512),)."""
+def speech_probability(samples: np.ndarray, vad_session) -> np.ndarray:
+    """Silero speech probability per 32 ms frame of the whole clip: float32 (ceil(n / 512),)."""
     n = -(-len(samples) // FRAME)
     if n == 0:
-        return np.zeros(0, bool)
+        return np.zeros(0, np.float32)
     x = np.zeros(n * FRAME, np.float32)
     x[: len(samples)] = samples
     frames = x.reshape(n, FRAME)
@@ -215,7 +225,46 @@ def speech_frames(samples: np.ndarray, vad_session, threshold: float = 0.5) -> n
         p, state = speech_probabilities(vad_session, chunk, context, state)
         context = chunk[-1, -64:]
         probs.append(p)
-    return np.concatenate(probs) >= threshold
+    return np.concatenate(probs)
+
+
+def speech_frames(samples: np.ndarray, vad_session, threshold: float = 0.5) -> np.ndarray:
+    """Silero speech decision per 32 ms frame of the whole clip: bool (ceil(n / 512),)."""
+    return speech_probability(samples, vad_session) >= threshold
+
+
+def heard_frames(prob: np.ndarray, vad: VadOptions) -> np.ndarray:
+    """The frames the pipeline's utterance segmenter (analyzer.vad, options ``vad``) keeps,
+    from the same Silero probabilities, offline: an utterance opens at ``threshold``,
+    reaches back to the earliest frame >= ``onset_threshold`` within ``onset_lookback_s``
+    and by ``pad_s``, runs on until ``min_silence_s`` of frames below ``neg_threshold``, and
+    keeps ``pad_s`` after its last non-silent frame.  bool (n,)."""
+    n = len(prob)
+    out = np.zeros(n, bool)
+    pad = int(round(vad.pad_s / FRAME_S))
+    lookback = int(round(vad.onset_lookback_s / FRAME_S))
+    close_after = max(1, int(np.ceil(vad.min_silence_s / FRAME_S - 1e-9)))
+    opening = np.flatnonzero(prob >= vad.threshold)
+    silent = prob < vad.neg_threshold
+    i, done = 0, 0
+    while i < len(opening):
+        start = int(opening[i])
+        if start < done:
+            i += 1
+            continue
+        early = np.flatnonzero(prob[max(done, start - lookback) : start] >= vad.onset_threshold)
+        first = (max(done, start - lookback) + int(early[0])) if len(early) else start
+        # the utterance ends before the first run of close_after silent frames after start
+        run, end = 0, n
+        for j in range(start + 1, n):
+            run = run + 1 if silent[j] else 0
+            if run >= close_after:
+                end = j - run + 1
+                break
+        out[max(done, first - pad) : min(n, end + pad)] = True
+        done = min(n, end + pad)
+        i += 1
+    return out
 
 
 def speech_regions(speech: np.ndarray, split_gap_s: float, min_region_s: float) -> list[tuple[int, int]]:
@@ -248,7 +297,9 @@ def region_windows(region: tuple[int, int], options: WindowOptions) -> list[tupl
 def speech_windows(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: WindowOptions = WindowOptions()) -> SpeechWindows:
     """Speech frames, regions, windows and their embeddings of a whole recording."""
     tic = time.perf_counter()
-    speech = speech_frames(samples, vad_session, options.speech_threshold)
+    prob = speech_probability(samples, vad_session)
+    speech = prob >= options.speech_threshold
+    heard = heard_frames(prob, VadOptions()) if options.label_heard else None
     vad_s = time.perf_counter() - tic
     regions = speech_regions(speech, options.split_gap_s, options.min_region_s)
     windows, region_of = [], []
@@ -256,7 +307,22 @@ def speech_windows(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, op
         spans = region_windows(region, options)
         windows += spans
         region_of += [r] * len(spans)
+    extra = heard_only_windows(heard, windows, options) if heard is not None else []
     tic = time.perf_counter()
-    embeddings = encoder.embed([samples[a:b] for a, b in windows])
+    embeddings = encoder.embed([samples[a:b] for a, b in windows + extra])
     timings = {"vad": vad_s, "embed": time.perf_counter() - tic}
-    return SpeechWindows(speech, regions, windows, np.asarray(region_of, dtype=int), embeddings, timings)
+    return SpeechWindows(speech, regions, windows, np.asarray(region_of, dtype=int), embeddings[: len(windows)], timings, heard,
+                         extra, embeddings[len(windows) :])
+
+
+def heard_only_windows(heard: np.ndarray, windows: list[tuple[int, int]], options: WindowOptions) -> list[tuple[int, int]]:
+    """Windows over stretches the segmenter will hear that no speech window covers (weak
+    speech: Silero between 0.35 and 0.5, or bursts under ``min_region_s`` at >= 0.5), at
+    least ``min_region_s`` long, so they get a voice of their own instead of a neighbour's."""
+    covered = np.zeros(len(heard), bool)
+    for a, b in windows:
+        covered[a // FRAME : -(-b // FRAME)] = True
+    out: list[tuple[int, int]] = []
+    for region in speech_regions(heard & ~covered, 0.0, options.min_region_s):
+        out += region_windows(region, options)
+    return out

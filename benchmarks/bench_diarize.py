@@ -103,8 +103,11 @@ def attribution(call, diar) -> dict:
             said_other[int(a * SR / FRAME) : int(np.ceil(b * SR / FRAME))] = True
     # the clustering alone, whichever cluster the agent rule picked: the better of both namings
     swapped = float(np.sum(said_other & solo_agent) / max(np.sum(solo_agent), 1)) - float(np.sum(said_other & solo_other) / max(np.sum(solo_other), 1))
-    # what the pipeline hears: everything not muted (speech the VAD missed is not muted)
-    heard = lambda ref: float(np.sum(~said_other & ref) / max(np.sum(ref), 1))  # noqa: E731
+    # what the pipeline hears: everything not muted (Diarization.other_spans; speech far from any other-party turn that the VAD missed is not muted)
+    muted = np.zeros(m, bool)
+    for a, b in diar.other_spans():
+        muted[int(a * SR / FRAME) : int(np.ceil(b * SR / FRAME))] = True
+    heard = lambda ref: float(np.sum(~muted & ref) / max(np.sum(ref), 1))  # noqa: E731
     return {"agent_to_agent": round(share(solo_agent), 3), "other_to_agent": round(share(solo_other), 3),
             "agent_heard": round(heard(solo_agent), 3), "other_heard": round(heard(solo_other), 3),
             "best_naming_gap": round(max(share(solo_agent) - share(solo_other), swapped), 3),

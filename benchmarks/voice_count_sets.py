@@ -77,8 +77,8 @@ def _joined(clips: list[np.ndarray], rng: random.Random) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def _alternate(a_parts: list[np.ndarray], b_parts: list[np.ndarray], rng: random.Random):
-    """Two tracks of equal length: turns alternate (0.2-0.8 s gaps, who opens at random)
+def _alternate(a_parts: list[np.ndarray], b_parts: list[np.ndarray], rng: random.Random, gap_s: tuple = (0.2, 0.8)):
+    """Two tracks of equal length: turns alternate (gaps uniform in ``gap_s``, who opens at random)
     while both parties have pieces left, then the one with more goes on alone (all of both
     parties' speech is used: short utterances would otherwise make calls of a few seconds)."""
     tracks: list[list[np.ndarray]] = [[], []]
@@ -88,18 +88,18 @@ def _alternate(a_parts: list[np.ndarray], b_parts: list[np.ndarray], rng: random
         if not parts[who]:
             who = 1 - who
         piece = parts[who].pop(0)
-        gap = np.zeros(int(rng.uniform(0.2, 0.8) * SR), np.float32)
+        gap = np.zeros(int(rng.uniform(*gap_s) * SR), np.float32)
         tracks[who] += [piece, gap]
         tracks[1 - who] += [np.zeros(len(piece), np.float32), gap]
         who = 1 - who
     return [np.concatenate(t) * (0.1 / _rms(np.concatenate(t))) for t in tracks]
 
 
-def _two(name, a, b, rng, level, kind, source, half, speakers, enrol) -> VoiceFile:
+def _two(name, a, b, rng, level, kind, source, half, speakers, enrol, gap_s: tuple = (0.2, 0.8)) -> VoiceFile:
     """a, b: pieces of the agent and of the other party; enrol: the agent, not in the call."""
     from benchmarks.diarize_sets import active_frames
 
-    ta, tb = _alternate(a, b, rng)
+    ta, tb = _alternate(a, b, rng, gap_s)
     _, _, mono = _mix(ta, tb, level)
     # reference turns from the tracks before the level change (both at -20 dBFS RMS), so a
     # quiet agent's speech is not lost below the activity threshold

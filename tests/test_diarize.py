@@ -172,7 +172,7 @@ def test_real_telephone_call_against_rttm(analyzer, shared_data):
             said[int(a * 100) : int(b * 100)] = True
     solo_agent, solo_other = agent_ref & ~other_ref, other_ref & ~agent_ref
     assert np.sum(said & solo_agent) / np.sum(solo_agent) >= 0.9
-    assert np.sum(said & solo_other) / np.sum(solo_other) <= 0.15  # measured 0.125 (target 0.10 not met)
+    assert np.sum(said & solo_other) / np.sum(solo_other) <= 0.15  # measured 0.125 (df6ed3a and round 3; target 0.10 not met)
 
 
 def test_bleed_gate_drops_the_far_end_on_the_agents_microphone(analyzer, call):
