@@ -58,8 +58,8 @@ _SLANG_SORRY = ("soz", "sozzles", "apols", "butterfingers", "boo-boo", "booboo")
 _SLANG_PAIRS = {("brain", "fade"), ("brain", "fart"), ("boo", "boo"), ("janey", "mac"), ("jaysus", "sorry")}
 _OWNED = ("bad", "mistake", "fault", "error", "blunder", "oversight", "screw-up", "slip-up", "goof",
           "goof-up", "cock-up", "balls-up", "muck-up", "mess-up", "howler", "slip", "boo-boo", "booboo")
-# "a goof on our end", "an error on my part": owning it by where the fault lies.
-_OWNED_WHERE = ("end", "part", "side")
+# "a goof on our end": slang owning-up by where the fault lies.
+_SLANG_OWNED = ("goof", "goof-up", "cock-up", "balls-up", "muck-up", "mess-up", "howler", "boo-boo", "booboo")
 # A question closed by a tag ("no harm done, eh?") asks the customer nothing; "right?" and
 # "yeah?" only when it says nothing of "you" ("you said Tuesday, right?" checks a detail).
 _TAGS = ("eh", "hey", "huh", "innit", "aye", "hmm")
@@ -194,8 +194,8 @@ def _keyword_free_at(t: str, nxt: str, nxt2: str, sentence_start: bool = False) 
         return 2
     if t in ("my", "our") and nxt in _OWNED:
         return 2
-    if t in _OWNED and nxt == "on" and nxt2 in ("our", "my"):
-        return 3  # "a goof on our end"
+    if t in _SLANG_OWNED and nxt == "on" and nxt2 in ("our", "my"):
+        return 3  # "a goof on our end"; "a mistake on our side" owns it plainly, with or without a sorry
     if (t == "my" or (t == "are" and sentence_start)) and nxt in ("bad", "mad"):
         return 2
     if t in ("that's", "thats", "that") and nxt == "on" and nxt2 in ("me", "us"):
