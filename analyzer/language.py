@@ -33,9 +33,9 @@ from .events import Flag, Word
 from .normalise import Normaliser, Token
 from .phrasebook import PhraseBook, phrase_file
 from .phrasematch import CompiledPhrases
+from .wording_transcript import Transcript as _Transcript, clean_quote as _clean_quote
 
 LANGUAGE_KINDS = ("qualified", "minimizing", "casual", "scripted", "no_empathy", "no_action")
-_QUOTE_MAX_WORDS = 14
 # Content words a sentence before the apology needs to state the customer's case (one
 # is often a stray noun: "Your complaint reference ...").
 CASE_MIN_CONTENT = 2
@@ -109,47 +109,6 @@ def normalize_words(words: Sequence[Word], language: str = "en") -> list[str]:
 def normalize_text(text: str, language: str = "en") -> str:
     """``normalize_words`` for plain text, joined with spaces."""
     return " ".join(t.norm for t in _default_normaliser(language).text(text))
-
-
-# ------------------------------------------------------------------------ transcript
-
-
-@dataclass
-class _Transcript:
-    """Before + apology + after as one normalised spaCy Doc, with each token's word."""
-
-    doc: Doc
-    words: list[Word]
-    token_word: list[int]
-    apology_tokens: range
-    apology_start: float
-    apology_end: float
-
-    def start(self, i: int) -> float:
-        return self.words[self.token_word[i]].start
-
-    def end(self, i: int) -> float:
-        return self.words[self.token_word[i]].end
-
-    def pause_before(self, i: int) -> float:
-        return self.start(i) - self.end(i - 1) if i > 0 else 0.0
-
-    def quote(self, start: int, end: int) -> str:
-        """The recognised words behind tokens [start, end), as heard."""
-        first, last = self.token_word[start], self.token_word[end - 1]
-        words = self.words[first:last + 1]
-        if len(words) > _QUOTE_MAX_WORDS:
-            words = words[:_QUOTE_MAX_WORDS]
-            return _clean_quote(words) + " ..."
-        return _clean_quote(words)
-
-    def apology_quote(self) -> str:
-        span = self.apology_tokens
-        return self.quote(span.start, span.stop) if len(span) else ""
-
-
-def _clean_quote(words: Sequence[Word]) -> str:
-    return "".join(w.text for w in words).strip().strip(",.;:!?-").strip()
 
 
 # ---------------------------------------------------------------------------- judge
