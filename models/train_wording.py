@@ -39,7 +39,6 @@ HEAD_INPUTS = {"qualified": "apology", "minimizing": "apology", "casual": "apolo
 KINDS = tuple(HEAD_INPUTS)
 CONTEXT_KINDS = ("no_empathy", "no_action")  # the model may also clear the rule's flag
 # The model only adds flags next to precise rules, so it speaks only when quite sure.
-MIN_THRESHOLD = 0.9
 MIN_RECALL = 0.5  # a head that finds fewer than half of the tune positives is not worth its risk
 TUNE = ROOT / "benchmarks" / "wording_eval" / "tune.jsonl"
 # Round 3: the apology heads' thresholds are set on the sets we may tune on (tune and
@@ -72,6 +71,24 @@ def rule_verdicts(items: list[dict]) -> list[tuple[bool, set[str]]]:
 
     finder, judge = ApologyFinder(), WordingJudge(LanguageOptions(model=False))
     return [text_prediction(x, finder, judge)[:2] for x in items]
+
+
+def pick_context_thresholds(p: np.ndarray, rule: np.ndarray, y: np.ndarray) -> tuple[float, float, dict]:
+    """(add_at, clear_below) for a context head: flag when p >= add_at, or when the rule
+    flags and p >= clear_below; the pair with the best F1 on the tune set (ties: the one
+    closest to the rules alone, i.e. the highest add_at and lowest clear_below)."""
+    best = None
+    for add in np.arange(0.5, 1.0001, 0.025):
+        for clear in np.arange(0.0, 0.5001, 0.025):
+            pred = (p >= add) | (rule & (p >= clear))
+            tp = int((pred & y).sum())
+            prec, rec = tp / max(int(pred.sum()), 1), tp / max(int(y.sum()), 1)
+            f1 = 2 * prec * rec / max(prec + rec, 1e-9)
+            key = (round(f1, 4), add, -clear)
+            if best is None or key > best[0]:
+                best = (key, float(round(add, 3)), float(round(clear, 3)),
+                        {"precision": round(prec, 3), "recall": round(rec, 3)})
+    return best[1], best[2], best[3]
 
 
 def pick_combined_threshold(p: np.ndarray, rule: np.ndarray, found: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
