@@ -56,7 +56,18 @@ _OOPS = ("oops", "whoops", "woops", "oopsie", "whoopsie", "oopsy", "whoopsy", "o
 # Slang owning-up forms ("soz", "apols", "butterfingers", "brain fade", "boo-boo", "Janey Mac").
 _SLANG_SORRY = ("soz", "sozzles", "apols", "butterfingers", "boo-boo", "booboo")
 _SLANG_PAIRS = {("brain", "fade"), ("brain", "fart"), ("boo", "boo"), ("janey", "mac"), ("jaysus", "sorry")}
-_OWNED = ("bad", "mistake", "fault", "error", "blunder", "oversight", "screw-up", "slip-up")
+_OWNED = ("bad", "mistake", "fault", "error", "blunder", "oversight", "screw-up", "slip-up", "goof",
+          "goof-up", "cock-up", "balls-up", "muck-up", "mess-up", "howler", "slip", "boo-boo", "booboo")
+# "a goof on our end": slang owning-up by where the fault lies.
+_SLANG_OWNED = ("goof", "goof-up", "cock-up", "balls-up", "muck-up", "mess-up", "howler", "boo-boo", "booboo")
+# A question closed by a tag ("no harm done, eh?") asks the customer nothing; "right?" and
+# "yeah?" only when it says nothing of "you" ("you said Tuesday, right?" checks a detail).
+_TAGS = ("eh", "hey", "huh", "innit", "aye", "hmm")
+_SOFT_TAGS = ("right", "yeah", "yes", "no", "okay", "ok", "alright")
+# After a bare "Sorry.", a wh-question asks again only when it points back at what the
+# customer said ("What was the order number?", "what did you say?"); "What's the ticket
+# number?" asks for something new.
+_BACK_REFERENCE = ("was", "were", "did", "said", "again", "that", "it", "say")
 # "Sorry to interrupt": breaking in, not apologising for anything done to the customer.
 _INTERRUPTING = re.compile(r"\bsorry to (?:interrupt|jump|cut|butt|barge|break|chime|bother|stop|trouble)\b")
 # Someone else's apology, reported ("he said sorry", "she was sorry", "an apology from").
@@ -183,6 +194,8 @@ def _keyword_free_at(t: str, nxt: str, nxt2: str, sentence_start: bool = False) 
         return 2
     if t in ("my", "our") and nxt in _OWNED:
         return 2
+    if t in _SLANG_OWNED and nxt == "on" and nxt2 in ("our", "my"):
+        return 3  # "a goof on our end"; "a mistake on our side" owns it plainly, with or without a sorry
     if (t == "my" or (t == "are" and sentence_start)) and nxt in ("bad", "mad"):
         return 2
     if t in ("that's", "thats", "that") and nxt == "on" and nxt2 in ("me", "us"):
@@ -213,7 +226,7 @@ def _is_repeat_request(sentence_words: Sequence[Word], tokens: Sequence[str], op
     if _has_repeat_cue(text) or _INTERRUPTING.search(text):
         return True
     last = sentence_words[-1].text.strip()
-    is_question = last.endswith("?")
+    is_question = last.endswith("?") and not _tag_question(tokens)
     if is_question and not _APOLOGY_WITH_OBJECT.search(text):
         # "Sorry?", "Pardon?", "Sorry, what?", "sorry, who?"; and "Sorry, did you want the
         # refund to the original card?": a keyword opening a question clarifies
@@ -225,16 +238,28 @@ def _is_repeat_request(sentence_words: Sequence[Word], tokens: Sequence[str], op
     return False
 
 
+def _tag_question(tokens: Sequence[str]) -> bool:
+    """A statement closed by a tag ("Sorry, no harm done, eh?"), not a question."""
+    if len(tokens) < 3:
+        return False
+    return tokens[-1] in _TAGS or (tokens[-1] in _SOFT_TAGS and "you" not in tokens)
+
+
 def _asks_again(sentence_words: Sequence[Word], tokens: Sequence[str], options: FinderOptions) -> bool:
     """The sentence after a bare "Sorry." makes it a repeat request: a repeat cue, or a
-    short wh-question ("Sorry. What was the order number?").  A yes/no question is not
-    ("Sorry. Is that everything for today?" is a dismissive apology, not a request)."""
+    short wh-question pointing back at what was said ("Sorry. What was the order
+    number?").  A yes/no question is not ("Sorry. Is that everything for today?" is a
+    dismissive apology, not a request), nor a question for something new ("Sorry. What's
+    the ticket number?", "Sorry. Can you spell the street name for me?")."""
     if not tokens:
         return False
-    if _has_repeat_cue(" ".join(tokens)):
+    text = " ".join(tokens)
+    spelling = "spell" in tokens and not any(t in ("that", "it", "again") for t in tokens)
+    if _has_repeat_cue(text) and not spelling:
         return True
     is_question = sentence_words[-1].text.strip().endswith("?")
-    return is_question and tokens[0] in _WH_WORDS and len(tokens) <= options.max_request_words
+    return (is_question and tokens[0] in _WH_WORDS and len(tokens) <= options.max_request_words
+            and any(t in _BACK_REFERENCE for t in tokens[1:]))
 
 
 def _is_reported(tokens: Sequence[str], key: int, lo: int) -> bool:

@@ -33,9 +33,12 @@ from .events import Flag, Word
 from .normalise import Normaliser, Token
 from .phrasebook import PhraseBook, phrase_file
 from .phrasematch import CompiledPhrases
+from .wording_transcript import Transcript as _Transcript, clean_quote as _clean_quote
 
 LANGUAGE_KINDS = ("qualified", "minimizing", "casual", "scripted", "no_empathy", "no_action")
-_QUOTE_MAX_WORDS = 14
+# Content words a sentence before the apology needs to state the customer's case (one
+# is often a stray noun: "Your complaint reference ...").
+CASE_MIN_CONTENT = 2
 
 
 @dataclass
@@ -108,47 +111,6 @@ def normalize_text(text: str, language: str = "en") -> str:
     return " ".join(t.norm for t in _default_normaliser(language).text(text))
 
 
-# ------------------------------------------------------------------------ transcript
-
-
-@dataclass
-class _Transcript:
-    """Before + apology + after as one normalised spaCy Doc, with each token's word."""
-
-    doc: Doc
-    words: list[Word]
-    token_word: list[int]
-    apology_tokens: range
-    apology_start: float
-    apology_end: float
-
-    def start(self, i: int) -> float:
-        return self.words[self.token_word[i]].start
-
-    def end(self, i: int) -> float:
-        return self.words[self.token_word[i]].end
-
-    def pause_before(self, i: int) -> float:
-        return self.start(i) - self.end(i - 1) if i > 0 else 0.0
-
-    def quote(self, start: int, end: int) -> str:
-        """The recognised words behind tokens [start, end), as heard."""
-        first, last = self.token_word[start], self.token_word[end - 1]
-        words = self.words[first:last + 1]
-        if len(words) > _QUOTE_MAX_WORDS:
-            words = words[:_QUOTE_MAX_WORDS]
-            return _clean_quote(words) + " ..."
-        return _clean_quote(words)
-
-    def apology_quote(self) -> str:
-        span = self.apology_tokens
-        return self.quote(span.start, span.stop) if len(span) else ""
-
-
-def _clean_quote(words: Sequence[Word]) -> str:
-    return "".join(w.text for w in words).strip().strip(",.;:!?-").strip()
-
-
 # ---------------------------------------------------------------------------- judge
 
 
@@ -163,6 +125,9 @@ class WordingJudge:
         self.normaliser.set_fuzzy_vocabulary(self._phrases.vocabulary)
         self._unnamed = set(self._phrases.set_lemmas("unnamed")) | set(self.book.sets.get("unnamed", []))
         self._setback = set(self._phrases.set_lemmas("setback")) | set(self.book.sets.get("setback", []))
+        self._size = set(self._phrases.set_lemmas("small")) | {"bit", "touch", "spot"}
+        self._generic_problem = set(self._phrases.set_lemmas("problem")) | set(self.book.sets.get("problem", []))
+        self._handling = set(self._phrases.set_lemmas("handling")) | set(self.book.sets.get("handling", []))
         self._stop_words = self.normaliser.stop_words
         self._min_content = 1
         self._apology_words = set(self._phrases.set_lemmas("apology")) | {"forgive", "pardon", "excuse"}
@@ -305,8 +270,10 @@ class WordingJudge:
 
     def _no_empathy(self, tr: _Transcript) -> Optional[Flag]:
         window = self.options.empathy_window_s
-        if self._in(self._phrases.find(tr.doc, "empathy"), self._near(tr, window, self.options.empathy_after_s)):
-            return None
+        found = self._in(self._phrases.find(tr.doc, "empathy"), self._near(tr, window, self.options.empathy_after_s))
+        blame = self._qualifier_start(tr)
+        if [m for m in found if not blame <= m.start < tr.apology_tokens.stop]:
+            return None  # "sorry, but you should have told us you were moving" acknowledges nothing
         if self._names_problem(tr, window):
             return None
         return _flag("no_empathy", (
@@ -318,28 +285,79 @@ class WordingJudge:
         size went out", even "it's only one missing grade"), or the words just before it
         tell of a setback.  Blame after a qualifier and canned formulas name nothing."""
         span = tr.apology_tokens
-        stop = span.stop
-        for match in self._phrases.find(tr.doc, "qualified"):
-            if span.start < match.start < stop:
-                stop = match.start
-                break
-        if any(span.start <= m.start < span.stop for m in self._phrases.find(tr.doc, "scripted")):
-            return False  # a canned formula names nothing specific, whatever follows it
-        played_down = set()
+        before = range(self._near(tr, window_s, 0.0).start, span.start)
+        if self._tells_case(tr, before):
+            return True  # "So the parcel is still in transit." then any apology
+        stop = self._qualifier_start(tr)
+        # what the apology plays down it still names ("sorry, it's only a bit of dust"),
+        # but a canned formula names nothing, whatever follows it
+        scripted = any(span.start <= m.start < span.stop for m in self._phrases.find(tr.doc, "scripted"))
+        played_down, cut = set(), stop
         for m in self._phrases.find(tr.doc, "minimizing"):
-            if m.start > span.start:  # what follows "it's only" / "at least" plays it down too
-                stop = min(stop, m.start)
+            if m.start > span.start:  # what follows "it's only" / "at least" names it only ...
+                cut = min(cut, m.start)
             played_down.update(range(m.start, m.end))
+        owning = {i for m in self._phrases.find(tr.doc, "casual") for i in range(m.start, m.end)}
         content = 0
-        for i in range(span.start, stop):
+        for i in range(span.start, stop if not scripted else span.start):
             tok = tr.doc[i]
-            if i not in played_down and tok.is_alpha and len(tok.text) > 2 and tok.lemma_ not in self._unnamed \
-                    and tok.norm_ not in self._unnamed and tok.norm_ not in self._stop_words:
+            if self._any_formula(tr, i):
+                break  # "we regret any disruption to your travel plans" names nothing
+            if i in owning or not tok.is_alpha or len(tok.text) <= 2 or tok.norm_ in self._stop_words \
+                    or tok.lemma_ in self._unnamed or tok.norm_ in self._unnamed:
+                continue
+            if i < cut and i not in played_down:
+                content += 1
+            elif self._named_played_down(tr, i):
                 content += 1
         if content >= self._min_content:
             return True
-        before = range(self._near(tr, window_s, 0.0).start, span.start)
         return self._tells_setback(tr, before, played_down) or self._tells_setback(tr, self._said_next(tr), played_down)
+
+    def _named_played_down(self, tr: _Transcript, i: int) -> bool:
+        """Token ``i``, said while the problem is played down, still names it: a setback
+        word ("it's only a day late", "one missing grade", "the small delay") or the noun a
+        size word shrinks ("a tiny scuff", "a bit of dust"); not a generic "glitch"."""
+        tok = tr.doc[i]
+        if tok.lemma_ in self._setback or tok.norm_ in self._setback:
+            return True
+        j = i - 1
+        while j > tr.apology_tokens.start and tr.doc[j].norm_ in ("of", "a", "an"):
+            j -= 1
+        return tr.doc[j].lemma_ in self._size and tok.lemma_ not in self._generic_problem
+
+    def _qualifier_start(self, tr: _Transcript) -> int:
+        """Token where a qualifier in the apology starts ("sorry, but you ..."; a
+        conditional "sorry if ..." from its apology word on); the apology end if none."""
+        span = tr.apology_tokens
+        for match in self._phrases.find(tr.doc, "qualified"):
+            if span.start <= match.start < span.stop:
+                return match.start
+        return span.stop
+
+    def _any_formula(self, tr: _Transcript, i: int) -> bool:
+        """Token ``i`` opens a generic "any ..." object ("for any inconvenience", "regret
+        any disruption"): what follows is a formula, not what went wrong."""
+        return tr.doc[i].norm_ == "any" and i > tr.apology_tokens.start
+
+    def _tells_case(self, tr: _Transcript, tokens: range) -> bool:
+        """A sentence before the apology states the customer's case in its own words ("So
+        the parcel is still showing as in transit."): at least ``CASE_MIN_CONTENT`` content
+        words that are not call handling ("Thank you for holding.", "Your reference ends
+        four two seven.", "Right, let me just pull that up.")."""
+        if not len(tokens):
+            return False
+        sentence, count = None, 0
+        for i in tokens:
+            tok = tr.doc[i]
+            if tok.sent.start != sentence:
+                sentence, count = tok.sent.start, 0
+            if tok.is_alpha and len(tok.text) > 2 and tok.norm_ not in self._stop_words \
+                    and not ({tok.lemma_, tok.norm_} & (self._handling | self._unnamed)) and not tok.like_num:
+                count += 1
+                if count >= CASE_MIN_CONTENT:
+                    return True
+        return False
 
     def _tells_setback(self, tr: _Transcript, tokens: range, played_down: set[int]) -> bool:
         """A setback word among ``tokens`` ("Don't worry." plays down, it tells of nothing)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, Optional
 
 from .config import Thresholds
 from .events import ApologyEvent, Event, FlagEvent, JudgedApology, LaughterSegment, Word
@@ -28,6 +28,7 @@ class _Open:
     before: list[Word]
     after: list[Word] = field(default_factory=list)
     laugh_flagged: bool = False
+    wording_words: Optional[list[Word]] = None  # the apology as re-recognised (wording only)
 
 
 class OpenApologies:
@@ -45,10 +46,15 @@ class OpenApologies:
         self._open: list[_Open] = []
         self._recent_laughter: deque[LaughterSegment] = deque()
 
-    def add(self, judged: JudgedApology, before: list[Word], after: list[Word]) -> list[Event]:
+    def add(self, judged: JudgedApology, before: list[Word], after: list[Word],
+            heard: Optional[tuple[list[Word], list[Word], list[Word]]] = None) -> list[Event]:
         """Open ``judged`` (``before``/``after``: words around it heard so far); returns
-        the flag events of laughter already heard around it."""
+        the flag events of laughter already heard around it.  ``heard``: (apology, before,
+        after) words of a second recognition (analyzer.wording_redecode), which the
+        wording judge reads instead; tone and timing stay the first recognition's."""
         record = _Open(judged, before, after)
+        if heard is not None:
+            record.wording_words, record.before, record.after = heard[0], heard[1], heard[2]
         self._open.append(record)
         return self._check_laughter(record)
 
@@ -118,6 +124,6 @@ class OpenApologies:
         window = getattr(self.wording.options, "action_window_s", 8.0)
         after = [w for w in record.after if w.start <= apology.end + window]
         tic = time.perf_counter()
-        flags = list(self.wording.judge(apology.words, record.before, after))
+        flags = list(self.wording.judge(record.wording_words or apology.words, record.before, after))
         self._timings["wording"] += time.perf_counter() - tic
         return flags

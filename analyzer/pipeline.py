@@ -38,6 +38,7 @@ from .open_apologies import OpenApologies
 from .pitch import PitchTrack, align_octave, track_pitch
 from .transcribe import Transcriber, transcribe_packed
 from .vad import Utterance, UtteranceSegmenter, VadOptions
+from .wording_redecode import CasualRedecoder, Heard
 
 RECENT_S = 30.0  # words kept for context windows
 # A bare "Sorry." ending an utterance waits this long (s of transcribed audio) for the next
@@ -67,6 +68,11 @@ class PipelineOptions:
     wording_options: Optional[object] = None
     bleed_gate: Optional[BleedOptions] = None  # live: drop far-end bleed (analyzer.bleed)
     hold_for_baseline_s: float = 20.0
+    # Recognise apology-like utterances a second time, primed for casual forms, for the
+    # wording judge only (analyzer.wording_redecode); spans and measures are unchanged.
+    # On for post-call analysis (AnalyzeOptions); off live, where it would add one Whisper
+    # call before each apology's tone flags.
+    casual_redecode: bool = False
 
 
 @dataclass
@@ -78,6 +84,7 @@ class _Held:
     words: list[Word]  # its utterance
     recent: list[Word]  # words heard before its utterance
     later: list[Word] = field(default_factory=list)  # words of the utterances after it
+    heard: Optional[Heard] = None  # the casual re-recognition of its utterance (wording only)
 
 
 def _established(baseline) -> bool:
@@ -128,6 +135,10 @@ class Pipeline:
         self.bleed_gate = BleedGate(options.bleed_gate) if options.bleed_gate is not None else None
         self.timings = {"vad": 0.0, "asr": 0.0, "pitch": 0.0, "laughter": 0.0, "wording": 0.0, "rest": 0.0}
         self.open = OpenApologies(options.thresholds, self.wording, self.now, self.timings)
+        self.redecoder = None
+        if self.wording is not None and options.casual_redecode:
+            self.redecoder = CasualRedecoder(transcriber, self.finder)
+            self.timings["redecode"] = 0.0
         # Called with each utterance's octave-aligned PitchTrack (the report's timeline).
         self.on_pitch: Optional[Callable[[PitchTrack], None]] = None
 
@@ -237,11 +248,19 @@ class Pipeline:
             waiting.later += words
         events += self._release_held(before_s=float("inf"), next_words=words)
         apologies = self.finder.find(words, self.now())
+        heard = None
+        if self.redecoder is not None:
+            redecode_tic = time.perf_counter()
+            apologies, heard = self.redecoder.revise(utt.samples, utt.start, words, apologies, self.now(),
+                                                     clamp=lambda ws: self._clamp_to_speech(ws, utt))
+            spent = time.perf_counter() - redecode_tic
+            self.timings["redecode"] += spent
+            tic += spent  # not "rest"
         for apology in apologies:
             if self.finder.awaits_next(apology, words):
-                self._held.append(_Held(apology, pitch, words, list(self._recent_words)))
+                self._held.append(_Held(apology, pitch, words, list(self._recent_words), heard=heard))
             else:
-                events += self._on_apology(apology, pitch, words, list(self._recent_words))
+                events += self._on_apology(apology, pitch, words, list(self._recent_words), heard=heard)
         self._update_baseline(words, apologies, pitch)
         events += self._judge_unjudged(before_s=-float("inf"))
         self._remember_words(words)
@@ -276,7 +295,8 @@ class Pipeline:
             follows = bool(next_words) and next_words[0].start - held.apology.end <= FOLLOW_S
             if follows and self.finder.opens_repeat_request(next_words):
                 continue  # "Sorry. [pause] Could you say that again?": not an apology
-            events += self._on_apology(held.apology, held.pitch, held.words, held.recent, later=next_words or [])
+            events += self._on_apology(held.apology, held.pitch, held.words, held.recent, later=next_words or [],
+                                       heard=held.heard)
         self._held = still
         return events
 
@@ -290,7 +310,8 @@ class Pipeline:
         still: list[_Held] = []
         for waiting in self._unjudged:
             if established or waiting.apology.end <= before_s:
-                events += self._on_apology(waiting.apology, waiting.pitch, waiting.words, waiting.recent, waiting.later, waited=True)
+                events += self._on_apology(waiting.apology, waiting.pitch, waiting.words, waiting.recent, waiting.later,
+                                           waited=True, heard=waiting.heard)
             else:
                 still.append(waiting)
         self._unjudged = still
@@ -304,6 +325,7 @@ class Pipeline:
         recent: list[Word],
         later: Sequence[Word] = (),
         waited: bool = False,
+        heard: Optional[Heard] = None,
     ) -> list[Event]:
         """Measure and judge ``apology`` (in utterance ``words``; ``recent``: words heard
         before that utterance; ``later``: words of utterances already heard after it).
@@ -312,7 +334,7 @@ class Pipeline:
         thresholds = self.options.thresholds
         baseline = self.baseline.snapshot()
         if not waited and self.options.hold_for_baseline_s > 0 and not _established(baseline):
-            self._unjudged.append(_Held(apology, pitch, words, recent, list(later)))
+            self._unjudged.append(_Held(apology, pitch, words, recent, list(later), heard))
             return []
         window = delivery_window(apology.words, words, thresholds.rushed.min_syllables)
         measures = measure_span(window, pitch, (apology.keyword_start, apology.keyword_end))
@@ -325,7 +347,7 @@ class Pipeline:
         after = [w for w in list(words) + list(later) if w.start >= apology.end]
         events: list[Event] = [replace(apology, emitted_at_s=self.now())]
         events += [self.open.flag_event(f, apology) for f in flags]
-        events += self.open.add(judged, before, after)
+        events += self.open.add(judged, before, after, _heard_context(heard, apology, recent, later))
         return events
 
     def _update_baseline(self, words: list[Word], apologies: list[ApologyEvent], pitch: PitchTrack) -> None:
@@ -362,3 +384,14 @@ def run_to_end(pipeline: Pipeline, samples: np.ndarray, block_s: float = 1.0, on
             on_progress(pipeline.consumed_s)
     events += pipeline.finish()
     return events
+
+
+def _heard_context(heard: Optional[Heard], apology: ApologyEvent, recent: list[Word],
+                   later: Sequence[Word]) -> Optional[tuple[list[Word], list[Word], list[Word]]]:
+    """(apology, before, after) words of the casual re-recognition for the wording judge."""
+    if heard is None or (apology.start, apology.end) not in heard.apology_words:
+        return None
+    alt = heard.apology_words[(apology.start, apology.end)]
+    before = [w for w in recent + heard.words if w.end <= alt[0].start]
+    after = [w for w in heard.words + list(later) if w.start >= alt[-1].end]
+    return alt, before, after

@@ -55,6 +55,9 @@ def main() -> int:
         print(f"{stage:<10} {v['min']:.4f}   {v['median']:.4f}")
     if post["wording_ms_per_apology"] is not None:
         print(f"wording judge: {post['wording_ms_per_apology']:.1f} ms per apology (phrase lists + text model)")
+    if post["redecode_ms_per_apology"] is not None:
+        print(f"casual re-recognition: {post['redecode_ms_per_apology']:.1f} ms per apology, RTF {post['redecode_rtf']:.4f} "
+              f"against ASR {post['asr_rtf_first_repeat']:.4f} (first repeat; counted in 'rest')")
     parts = diarize_parts(reports, post["audio_s"])
     print("diarize parts (RTF, first repeat): " + ", ".join(f"{k} {v:.4f}" for k, v in parts.items()))
     result = {"machine": describe_machine(analyzer.transcriber.describe()), "post_call": post, "diarize_parts_rtf": parts,

@@ -6,7 +6,10 @@ Judges the first N tune-set apologies (synthetic word times) and reports CPU tim
 apology (process time, one thread: robust to a busy shared machine) and wall time.
 With --asr-calls K it also times Whisper on the first K synthesised tune calls (cached by
 ``eval_wording.py --set tune --stage audio``) without and with the casual-apology initial
-prompt (``analyzer.transcribe.CASUAL_APOLOGY_PROMPT``), CPU per call.
+prompt (``analyzer.transcribe.CASUAL_APOLOGY_PROMPT``), CPU per call.  With
+--redecode-calls K it times the targeted re-recognition (only apology-like utterances,
+analyzer.wording_redecode) inside ``analyze`` on K synthesised tune calls, as a ratio to
+the first recognition in the same run.
 Writes benchmarks/results/wording_cost.json.
 """
 
@@ -30,6 +33,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=60)
     parser.add_argument("--asr-calls", type=int, default=0, help="also time Whisper with/without the prompt")
+    parser.add_argument("--redecode-calls", type=int, default=0,
+                        help="also time the casual re-recognition inside `analyze` on this many synthesised tune calls")
     args = parser.parse_args()
     items = [x for x in load_items("tune") if x["is_apology"]][: args.items]
     result = {"items": len(items)}
@@ -45,6 +50,8 @@ def main() -> int:
               f"wall {result[name]['wall_ms_per_apology']:6.1f} ms")
     if args.asr_calls:
         result["asr_prompt"] = prompt_cost(args.asr_calls)
+    if args.redecode_calls:
+        result["casual_redecode"] = redecode_cost(args.redecode_calls)
     (ROOT / "benchmarks" / "results" / "wording_cost.json").write_text(json.dumps(result, indent=2) + "\n")
     return 0
 
@@ -72,6 +79,35 @@ def prompt_cost(n_calls: int) -> dict:
         out[name] = {"cpu_s_per_call": round((time.process_time() - cpu) / len(calls), 3),
                      "cpu_rtf": round((time.process_time() - cpu) / seconds, 4)}
         print(f"whisper {name:<10} CPU {out[name]['cpu_s_per_call']:.3f} s per call, RTF {out[name]['cpu_rtf']:.4f}")
+    return out
+
+
+def redecode_cost(n_calls: int) -> dict:
+    """The casual re-recognition (analyzer.wording_redecode) inside the real Analyzer on
+    synthesised tune calls: its seconds per apology found and per re-recognised
+    utterance, against the first recognition's seconds, all from the same run (ratios)."""
+    from analyzer.analyze import AnalyzeOptions, Analyzer
+    from benchmarks.eval_wording import AUDIO_CACHE
+
+    paths = sorted((AUDIO_CACHE / "tune").glob("*.flac"))[:n_calls]
+    if not paths:
+        raise SystemExit("error: no synthesised tune calls: run eval_wording.py --set tune --stage audio first")
+    analyzer = Analyzer(AnalyzeOptions())
+    analyzer.analyze_file(paths[0])  # warm-up
+    asr = redecode = 0.0
+    apologies = calls = 0
+    for path in paths:
+        report = analyzer.analyze_file(path)
+        stages = report["timings"]["stages_s"]
+        asr, redecode = asr + stages.get("asr", 0.0), redecode + stages.get("redecode", 0.0)
+        apologies += report["summary"]["apologies"]
+    calls = len(paths)
+    out = {"calls": calls, "apologies": apologies, "asr_s_per_call": round(asr / calls, 3),
+           "redecode_s_per_call": round(redecode / calls, 3),
+           "redecode_ms_per_apology": round(1000 * redecode / max(apologies, 1), 1),
+           "redecode_over_asr": round(redecode / max(asr, 1e-9), 3)}
+    print(f"casual re-recognition: {out['redecode_ms_per_apology']:.0f} ms per apology, "
+          f"{out['redecode_over_asr']:.2f} x the first recognition's time ({calls} calls, wall, same run)")
     return out
 
 

@@ -6,7 +6,8 @@
 Data: ``benchmarks/wording_eval/<set>.jsonl``, one item per line
 ``{"id", "before", "apology", "after", "is_apology", "labels", "industry"}`` (written by
 authors who never saw the rules; see that folder's README).  ``untuned`` is never tuned
-on: only its aggregate scores are printed, never its items (``--show-errors`` is refused).
+on: only its aggregate scores are printed, never its items (``--show-errors`` is refused),
+except for ``untuned2``, which is tuning material from round 3 on (``TUNED_ON``).
 
 Two stages, scored the same way:
 - text: the item's words get synthetic times (``bench_language.item_words``); the apology
@@ -45,7 +46,9 @@ TURN_PAUSE_S = 0.6
 ACTION_WINDOW_S = 8.0  # the pipeline hands the judge this much "after" (LanguageOptions)
 
 
-# tune: looked at and tuned on; untuned*: scored blind, only aggregates ever printed.
+# tune: looked at and tuned on; untuned*: scored blind, only aggregates ever printed,
+# except the untuned sets that later rounds tune on (untuned2 from round 3 on).
+TUNED_ON = ("untuned2",)
 SETS = tuple(sorted(p.stem for p in DATA.glob("*.jsonl")))
 
 
@@ -203,15 +206,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ids", default="", help="comma-separated item ids: only these (experiments)")
     parser.add_argument("--tag", default="current", help="name of this run in the results file")
     parser.add_argument("--asr-prompt", default=None, help="audio stage: Whisper initial prompt (experiment)")
-    parser.add_argument("--show-errors", action="store_true", help="print mis-scored items (tune set only)")
+    parser.add_argument("--show-errors", action="store_true", help="print mis-scored items (tune and TUNED_ON sets only)")
     parser.add_argument("--compare", nargs="+", metavar="TAG",
                         help="print the README table of recorded runs of --set and exit")
     args = parser.parse_args(argv)
     if args.compare:
         print(side_by_side(args.set_name, *args.compare))
         return 0
-    if args.show_errors and args.set_name.startswith("untuned"):
-        parser.error("the untuned set is scored blind: its items are never shown")
+    if args.show_errors and args.set_name.startswith("untuned") and args.set_name not in TUNED_ON:
+        parser.error(f"the {args.set_name} set is scored blind: its items are never shown")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     items = load_items(args.set_name)

@@ -125,7 +125,7 @@ MINIMIZERS = ["it's only a few minutes", "it's just a small glitch", "it's no bi
 CASUAL_BARE = ["My bad", "Our bad", "Oops", "Whoops", "Oopsie", "That's on me", "My mistake", "Our mistake",
                "Ah shoot", "Yikes", "Dang", "Welp", "Uh oh", "Oh man", "Ah jeez", "My fault", "That one's on us",
                "Oh snap", "Whoopsie daisy", "Blimey, my bad", "Ugh, that's on me", "Ooh, my bad"]
-CASUAL_KEYWORD = ["Sorry 'bout that", "Soz", "Sorry mate", "Sorry sorry", "Oops, sorry", "Ah, sorry bout that",
+CASUAL_KEYWORD = ["Sorry 'bout that", "Soz", "Sorry sorry", "Oops, sorry", "Ah, sorry bout that",
                   "Shoot, sorry", "Sorry dude", "Eh, sorry", "Sorry, my bad", "Whoops, sorry about that",
                   "Sorry, oopsie", "Sorry, yikes", "Sorry, my fault", "Heh, sorry"]
 SCRIPTED = ["We apologise for any inconvenience this may have caused.", "We apologise for any inconvenience.",
@@ -257,7 +257,27 @@ def _non_apology(rng: random.Random) -> dict:
             "industry": industry}
 
 
-def corpus(n: int = 6000, seed: int = 0, non_apology_share: float = 0.12) -> list[dict]:
-    """``n`` labelled items (``non_apology_share`` of them non-apology "sorry"s), seeded."""
+def _context_labels(named_before: bool, named: bool, empathic: bool, acted: bool) -> set[str]:
+    """no_empathy / no_action as the base items label them."""
+    return ({"no_empathy"} if not (named_before or named or empathic) else set()) | ({"no_action"} if not acted else set())
+
+
+def _family_item(rng: random.Random) -> dict:
+    from models.wording_corpus_families import family_item
+
+    industry = rng.choice(list(PROBLEMS))
+    item = family_item(rng, rng.choice(PROBLEMS[industry]), _context_labels)
+    item["industry"] = industry
+    return item
+
+
+def corpus(n: int = 6000, seed: int = 0, non_apology_share: float = 0.12, family_share: float = 0.0) -> list[dict]:
+    """``n`` labelled items (``non_apology_share`` of them non-apology "sorry"s and
+    ``family_share`` from the paraphrase families of ``wording_corpus_families``), seeded."""
     rng = random.Random(seed)
-    return [_non_apology(rng) if rng.random() < non_apology_share else _apology_item(rng) for _ in range(n)]
+    out = []
+    for _ in range(n):
+        r = rng.random()
+        out.append(_non_apology(rng) if r < non_apology_share
+                   else _family_item(rng) if r < non_apology_share + family_share else _apology_item(rng))
+    return out

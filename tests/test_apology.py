@@ -167,3 +167,30 @@ def test_sympathy_and_idioms_are_not_apologies(text):
 ])
 def test_apologies_near_sympathy_words_and_slang_are_found(text):
     assert found(text) == [text]
+
+
+@pytest.mark.parametrize("following, is_request", [
+    ("What's the ticket number?", False),  # asks for something new: the "Sorry." was dismissive
+    ("Where are you travelling to next week?", False),
+    ("Can you spell the street name for me?", False),
+    ("Can you spell that for me?", True),
+    ("What did you say the surname was?", True),
+])
+def test_after_a_bare_sorry_only_a_question_pointing_back_asks_again(following, is_request):
+    assert finder.opens_repeat_request(words_from(following)) is is_request
+    assert bool(found(f"Very sorry. {following}")) is not is_request
+
+
+@pytest.mark.parametrize("text, is_apology", [
+    ("Sorry, no harm done, eh?", True),  # a tag closes a statement, it asks nothing
+    ("Sorry, worse things happen, right?", True),
+    ("Sorry, you said Tuesday, right?", False),  # checks what the customer said
+    ("Sorry, is that with a B?", False),
+])
+def test_a_tag_question_is_not_a_clarifying_question(text, is_apology):
+    assert bool(found(text)) is is_apology
+
+
+def test_slang_owning_by_where_the_fault_lies_is_an_apology():
+    assert found("Oh snap, yeah, that's a goof on our end.")
+    assert not found("That's a mistake on our side and it's understandably annoying.")

@@ -438,3 +438,51 @@ def test_summarize_followthrough():
     assert summary == {"apologies": 3, "followed_through": 2, "not_followed_through": 1}
     assert summarize_followthrough([]) == {"apologies": 0, "followed_through": 0,
                                            "not_followed_through": 0}
+
+
+# ------------------------------------------- round 3: classes the untuned2 misses showed
+
+
+@pytest.mark.parametrize("before", [
+    "So the parcel is still showing as in transit.",  # no setback word, but the case stated
+    "The bill went to your old address.",
+    "I can see the order has been with the warehouse for three weeks.",
+])
+def test_a_case_stated_before_the_apology_names_it_whatever_the_apology(judge, before):
+    for apology in ("I'm sorry about that.", "We apologise for any inconvenience caused."):
+        assert "no_empathy" not in flags_for(judge, apology, before, ACTION), apology
+
+
+@pytest.mark.parametrize("before", ["Thank you for your call.", "Right, let me just pull that up.",
+                                    "Your reference ends four two seven."])
+def test_call_handling_before_the_apology_states_no_case(judge, before):
+    assert "no_empathy" in flags_for(judge, "We apologise for any inconvenience caused.", before, ACTION)
+
+
+@pytest.mark.parametrize("apology, names", [
+    ("Sorry, it's a tiny scuff, you'll barely see it.", True),  # the size word's noun is the problem
+    ("Sorry, it's only a day late.", True),  # a setback word, played down, still names it
+    ("Sorry, it's just a small glitch.", False),  # a generic problem word names nothing
+])
+def test_what_a_minimiser_shrinks_can_still_name_the_problem(judge, apology, names):
+    kinds = flags_for(judge, apology, "", ACTION)
+    assert "minimizing" in kinds
+    assert ("no_empathy" not in kinds) is names
+
+
+def test_an_any_formula_and_blame_after_a_qualifier_name_nothing(judge):
+    assert "no_empathy" in flags_for(judge, "We regret any disruption to your travel plans.", "", ACTION)
+    assert "no_empathy" in flags_for(judge, "Sorry, but you should have told us you were moving out.", "", ACTION)
+
+
+@pytest.mark.parametrize("after", [
+    "A new delivery has been scheduled for tomorrow.",
+    "All three payments are being refunded to your card today.",
+    "A replacement will be sent out this afternoon.",
+])
+def test_a_turn_to_action_in_the_passive_counts(judge, after):
+    assert "no_action" not in flags_for(judge, "I'm sorry the parcel was late.", "", after)
+
+
+def test_a_passive_setback_is_no_action(judge):
+    assert "no_action" in flags_for(judge, "I'm sorry.", "", "Your flight has been cancelled.")

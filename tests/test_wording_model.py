@@ -145,3 +145,19 @@ def test_keyword_free_casual_apology_end_to_end(analyzer):
     assert {"casual", "no_action"} <= kinds, kinds
     reasons = [f["reason"] for a in hits for f in a["flags"] if f["kind"] == "casual"]
     assert all('"' in r for r in reasons), reasons
+
+
+def test_a_head_threshold_is_the_lowest_score_where_the_head_alone_is_never_wrong():
+    """models/train_wording.py: the model only adds flags, so its threshold is where it alone
+    makes no false positive on the calibration sets (and rules-or-head is no worse)."""
+    import numpy as np
+
+    from models.train_wording import pick_combined_threshold
+
+    y = np.array([1, 1, 1, 1, 0, 0, 0, 0], bool)
+    p = np.array([0.99, 0.95, 0.90, 0.60, 0.85, 0.40, 0.10, 0.05])  # the best negative scores 0.85
+    rule = np.array([1, 0, 0, 0, 0, 0, 0, 0], bool)
+    t, at = pick_combined_threshold(p, rule, np.ones(8, bool), y)
+    assert 0.85 < t <= 0.90 and at["head_alone"]["precision"] == 1.0 and at["recall"] == 0.75
+    off, _ = pick_combined_threshold(np.full(8, 0.5), rule, np.ones(8, bool), y)  # a head that knows nothing
+    assert off == 1.0

@@ -63,6 +63,16 @@ def wording_ms_per_apology(reports: list[dict]) -> Optional[float]:
     return round(1000 * seconds / apologies, 2) if apologies else None
 
 
+def redecode_ms_per_apology(reports: list[dict]) -> Optional[float]:
+    """Seconds of the casual re-recognition (analyzer.wording_redecode; counted in
+    ``rest``) per apology found, in ms; None when it is off or nothing was found."""
+    apologies = sum(r["summary"]["apologies"] for r in reports)
+    seconds = [r["timings"]["stages_s"].get("redecode") for r in reports]
+    if not apologies or all(s is None for s in seconds):
+        return None
+    return round(1000 * sum(s or 0.0 for s in seconds) / apologies, 2)
+
+
 def measure_post_call(analyzer, calls, repeats: int = 1, load_s: Optional[float] = None,
                       after_repeat: Optional[Callable[[list[dict]], None]] = None) -> tuple[dict, list[dict]]:
     """The record's ``post_call`` block and the first repeat's reports (for scoring).
@@ -95,6 +105,9 @@ def measure_post_call(analyzer, calls, repeats: int = 1, load_s: Optional[float]
         "warm_up_s": round(warm_up_s, 2),
         "rtf": rtf,
         "wording_ms_per_apology": wording_ms_per_apology(first),
+        "redecode_ms_per_apology": redecode_ms_per_apology(first),
+        "redecode_rtf": round(sum(r["timings"]["stages_s"].get("redecode", 0.0) for r in first) / max(audio_s, 1e-9), 5),
+        "asr_rtf_first_repeat": round(sum(r["timings"]["stages_s"].get("asr", 0.0) for r in first) / max(audio_s, 1e-9), 5),
         "peak_rss_mb": peak_rss_mb(),
     }
     return block, first

@@ -56,6 +56,7 @@ def pipeline_options(args, asr_pack_s: float):
         asr_pack_s=asr_pack_s,
         laughter=not args.no_laughter,
         wording_options=wording_options,
+        casual_redecode=asr_pack_s > 0,  # post-call only: live would wait for it (analyzer.wording_redecode)
     )
 
 
