@@ -43,7 +43,7 @@ class AnalyzeOptions:
 
     channel: Union[str, int] = "auto"
     transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
-    pipeline: PipelineOptions = field(default_factory=lambda: PipelineOptions(asr_pack_s=24.0, casual_redecode=True))
+    pipeline: PipelineOptions = field(default_factory=lambda: PipelineOptions(asr_pack_s=24.0))
     all_speech: bool = False
     include_words: bool = True
     timeline: bool = False

@@ -27,6 +27,7 @@ from analyzer.analyze import AnalyzeOptions, Analyzer, sample_call_path  # noqa:
 from analyzer.bench.accuracy import LabelledCall  # noqa: E402
 from analyzer.bench.machine import describe_machine  # noqa: E402
 from analyzer.bench.speed import measure_post_call  # noqa: E402
+from analyzer.pipeline import PipelineOptions  # noqa: E402
 
 
 def diarize_parts(reports: list[dict], audio_s: float) -> dict:
@@ -40,11 +41,12 @@ def main() -> int:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/analyze_speed.json")
+    parser.add_argument("--casual-redecode", action="store_true", help="as `analyze --casual-redecode`: also time the casual re-recognition")
     args = parser.parse_args()
     files = args.files or [sample_call_path(), *sorted((ROOT / "benchmarks/out/eval_calls").glob("*.[wf][al][va]*"))]
     calls = [LabelledCall(f, "auto", []) for f in files if f.suffix in (".wav", ".flac", ".ogg")]
     tic = time.perf_counter()
-    analyzer = Analyzer(AnalyzeOptions())
+    analyzer = Analyzer(AnalyzeOptions(pipeline=PipelineOptions(asr_pack_s=24.0, casual_redecode=args.casual_redecode)))
     load_s = time.perf_counter() - tic
     post, reports = measure_post_call(analyzer, calls, args.repeats, load_s)
     for call, report in zip(calls, reports):

@@ -92,7 +92,9 @@ def redecode_cost(n_calls: int) -> dict:
     paths = sorted((AUDIO_CACHE / "tune").glob("*.flac"))[:n_calls]
     if not paths:
         raise SystemExit("error: no synthesised tune calls: run eval_wording.py --set tune --stage audio first")
-    analyzer = Analyzer(AnalyzeOptions())
+    from analyzer.pipeline import PipelineOptions
+
+    analyzer = Analyzer(AnalyzeOptions(pipeline=PipelineOptions(asr_pack_s=24.0, casual_redecode=True)))
     analyzer.analyze_file(paths[0])  # warm-up
     asr = redecode = 0.0
     apologies = calls = 0

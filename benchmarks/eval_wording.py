@@ -206,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ids", default="", help="comma-separated item ids: only these (experiments)")
     parser.add_argument("--tag", default="current", help="name of this run in the results file")
     parser.add_argument("--asr-prompt", default=None, help="audio stage: Whisper initial prompt (experiment)")
+    parser.add_argument("--casual-redecode", action="store_true", help="audio stage: as `analyze --casual-redecode`")
     parser.add_argument("--show-errors", action="store_true", help="print mis-scored items (tune and TUNED_ON sets only)")
     parser.add_argument("--compare", nargs="+", metavar="TAG",
                         help="print the README table of recorded runs of --set and exit")
@@ -245,7 +246,10 @@ def main(argv: list[str] | None = None) -> int:
 
             from analyzer.transcribe import TranscriberOptions
 
-            analyzer = Analyzer(AnalyzeOptions(transcriber=TranscriberOptions(initial_prompt=args.asr_prompt)))
+            from analyzer.pipeline import PipelineOptions
+
+            pipeline = PipelineOptions(asr_pack_s=24.0, casual_redecode=args.casual_redecode)
+            analyzer = Analyzer(AnalyzeOptions(transcriber=TranscriberOptions(initial_prompt=args.asr_prompt), pipeline=pipeline))
             predictions = [audio_prediction(item, index[item["id"]], args.set_name, analyzer) for item in items]
         result = score(items, predictions)
         result["seconds"] = round(time.perf_counter() - started, 1)

@@ -23,6 +23,7 @@ def add_analyze_command(sub) -> None:
     a.add_argument("--all-speech", action="store_true", help="also report whole-call rate and pitch")
     a.add_argument("--running-baseline", action="store_true", help="judge each apology against the speech before it only, as live does (default: the whole call's)")
     a.add_argument("--no-words", action="store_true", help="leave the word list out of the JSON report")
+    a.add_argument("--casual-redecode", action="store_true", help="recognise apology-like utterances a second time, primed for casual forms ('my bad', 'oops'): better casual recall, about one extra Whisper pass per apology")
     a.add_argument("--quiet", action="store_true", help="no table on stdout, no progress")
     add_model_arguments(a)
     add_batch_arguments(a)

@@ -56,7 +56,9 @@ def pipeline_options(args, asr_pack_s: float):
         asr_pack_s=asr_pack_s,
         laughter=not args.no_laughter,
         wording_options=wording_options,
-        casual_redecode=asr_pack_s > 0,  # post-call only: live would wait for it (analyzer.wording_redecode)
+        # post-call only (live would wait for it), and opt-in: about one extra Whisper pass per
+        # apology, which would take a batch past its speed target (analyzer.wording_redecode)
+        casual_redecode=asr_pack_s > 0 and getattr(args, "casual_redecode", False),
     )
 
 
