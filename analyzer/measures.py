@@ -26,6 +26,7 @@ from .wordspans import pause_time, speech_duration, split_sentences
 
 PAUSE_S = 0.15
 SENTENCE_PAUSE_S = 0.7  # as analyzer.apology cuts apology spans
+MAX_WINDOW_S = 6.0  # an apology's breath group is measured up to this long (calibrate.py's longest null sentences)
 CHUNK_S = 3.0  # baseline pitch ranges are taken over chunks about as long as an apology
 SPREAD_MIN_SYLLABLES = 6  # sentences whose rates enter the spread: as many as a judged apology has
 MIN_PROFILE_VOICED_S = 0.25  # whole-recording pitch figures need at least this much voicing
@@ -83,27 +84,40 @@ def measure_span(
     )
 
 
-def delivery_window(span: Sequence[Word], context: Sequence[Word], min_syllables: int, max_gap_s: float = SENTENCE_PAUSE_S) -> list[Word]:
-    """Words to measure an apology's delivery over.
+def delivery_window(
+    span: Sequence[Word],
+    context: Sequence[Word],
+    min_syllables: int = 0,
+    max_gap_s: float = SENTENCE_PAUSE_S,
+    max_window_s: float = MAX_WINDOW_S,
+) -> list[Word]:
+    """Words to measure an apology's delivery over: its breath group.
 
-    span: the apology's words; context: the words of its utterance, in time order.
-    Whisper often ends a sentence after a short apology said in one breath with what
-    follows ("My apologies. I kept you..."); two words are too few for a rate.  A span
-    with fewer than ``min_syllables`` grows into the words said with it without a pause of
-    ``max_gap_s`` or more, forward first, then backward, until it has enough (or the breath
-    group ends).  Otherwise the span itself is returned.
+    span: the apology's words (the finder's sentence or clause); context: the words of its
+    utterance, in time order.  A tone of voice belongs to what is said in one breath, not
+    to the sentence Whisper punctuated: "Um, I'm sorry, I think I put you through to the
+    wrong department" is one delivery, and its first sentence ("I'm sorry.", 0.3 s voiced)
+    is too short to measure pitch or rate on.  The span grows into the words said with it
+    without a pause of ``max_gap_s`` or more, forward first, then backward, while the window
+    stays within ``max_window_s`` (the sentence lengths the thresholds were calibrated on,
+    benchmarks/calibrate.py), and keeps growing past that limit only while it has fewer than
+    ``min_syllables``.  A span already longer than the limit is returned as it is.
     """
     window = list(span)
-    if not window or syllables_of(window) >= min_syllables:
+    if not window:
         return window
     after = [w for w in context if w.start >= window[-1].end - 1e-6 and w not in window]
     before = [w for w in context if w.end <= window[0].start + 1e-6 and w not in window][::-1]
+
+    def fits(first: Word, last: Word) -> bool:
+        return last.end - first.start <= max_window_s or syllables_of(window) < min_syllables
+
     for word in after:
-        if syllables_of(window) >= min_syllables or word.start - window[-1].end >= max_gap_s:
+        if word.start - window[-1].end >= max_gap_s or not fits(window[0], word):
             break
         window.append(word)
     for word in before:
-        if syllables_of(window) >= min_syllables or window[0].start - word.end >= max_gap_s:
+        if window[0].start - word.end >= max_gap_s or not fits(word, window[-1]):
             break
         window.insert(0, word)
     return window
