@@ -14,6 +14,7 @@ memory.  Until enough has been heard it falls back to population defaults
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -29,7 +30,9 @@ SENTENCE_PAUSE_S = 0.7  # as analyzer.apology cuts apology spans
 MAX_WINDOW_S = 6.0  # an apology's breath group is measured up to this long (calibrate.py's longest null sentences)
 CHUNK_S = 3.0  # baseline pitch ranges are taken over chunks about as long as an apology
 SPREAD_MIN_SYLLABLES = 6  # sentences whose rates enter the spread: as many as a judged apology has
-MIN_PROFILE_VOICED_S = 0.25  # whole-recording pitch figures need at least this much voicing
+MIN_PROFILE_VOICED_S = 0.25
+MAX_SPREAD_SENTENCES = 2000  # sentence rates kept for the spread (an hour of talk; constant memory beyond)
+OUTLIER_MADS = 3.5  # a sentence rate this many robust deviations from the median is a timing error, not the voice  # whole-recording pitch figures need at least this much voicing
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,7 @@ class BaselineTracker:
         self._pitch = _Histogram(0.0, 60.0, 0.1)  # semitones re 55 Hz
         self._ranges = _Histogram(0.0, 40.0, 0.1)  # per-chunk 10-90 % ranges, st
         self._peaks = _Histogram(0.0, 60.0, 0.1)  # per-chunk 90th percentiles, st re 55 Hz
-        self._log_rates = np.zeros(3)  # sentences of SPREAD_MIN_SYLLABLES+: count, sum, sum of squares of log rate
+        self._log_rates: deque[float] = deque(maxlen=MAX_SPREAD_SENTENCES)  # ln syll/s of sentences of SPREAD_MIN_SYLLABLES+
 
     def add(self, words: Sequence[Word], pitch: PitchTrack) -> None:
         """words: a run of non-apology speech; pitch: its utterance's F0."""
@@ -215,7 +218,7 @@ class BaselineTracker:
             syllables = syllables_of(sentence)
             if syllables >= SPREAD_MIN_SYLLABLES and seconds > 0:
                 log_rate = float(np.log(syllables / seconds))
-                self._log_rates += np.array([1.0, log_rate, log_rate * log_rate])
+                self._log_rates.append(log_rate)
         f0 = pitch.between(words[0].start, words[-1].end)
         self._pitch.add(hz_to_semitones(f0))
         for chunk in _chunks(words, CHUNK_S):
@@ -243,10 +246,7 @@ class BaselineTracker:
             pitch_range, pitch_source = d.pitch_range_st, "default"
         if median is None:
             pitch_source = "default"
-        n, total, squares = self._log_rates
-        spread = None
-        if n >= d.min_spread_sentences:
-            spread = float(np.sqrt(max(squares - total * total / n, 0.0) / (n - 1)))
+        n, spread = sentence_spread(np.asarray(self._log_rates), d.min_spread_sentences)
         return Baseline(
             rate_log_spread=spread,
             rate_sentences=int(n),
@@ -259,6 +259,22 @@ class BaselineTracker:
             pitch_source=pitch_source,
             pitch_peak_hz=peak,
         )
+
+
+def sentence_spread(log_rates: np.ndarray, min_sentences: int) -> tuple[int, Optional[float]]:
+    """(sentences counted, s.d. of their ln rates) over the sentences within
+    OUTLIER_MADS robust deviations (1.4826 x median absolute deviation) of the median; the
+    s.d. is None with fewer than ``min_sentences``.  A sentence Whisper timed wrongly
+    (a garbled telephone line: "Evening," given 0 s, three words squeezed into 0.1 s) is
+    an outlier of many deviations, and one of them doubled a voice's spread (0.19 -> 0.39
+    on an untuned2 call), so a 1.66x apology read as ordinary."""
+    if len(log_rates) >= min_sentences:
+        median = float(np.median(log_rates))
+        mad = 1.4826 * float(np.median(np.abs(log_rates - median)))
+        if mad > 0:
+            log_rates = log_rates[np.abs(log_rates - median) <= OUTLIER_MADS * mad]
+    n = len(log_rates)
+    return n, (float(np.std(log_rates, ddof=1)) if n >= max(min_sentences, 2) else None)
 
 
 def measured_profile(tracker: BaselineTracker) -> dict:
