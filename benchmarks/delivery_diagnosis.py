@@ -5,6 +5,8 @@ Run: python benchmarks/delivery_diagnosis.py REPORTS_DIR [...] [--out FILE]
 (reports from ``eval_accuracy.py --reports DIR``; each report's call and its truth file
 must still be where the report says).  Classes, assigned from the report alone:
 
+- ``dropped_as_other_speaker``: no found apology overlaps the true one and diarization gave
+  a tenth or more of its time to the other party (a one-voice mono call split in two);
 - ``apology_not_found``: no found apology overlaps the true one (words heard there shown);
 - ``false_apology``: a found apology overlapping no true one;
 - ``span_cut``: the measured window covers under half of the apology as spoken (the turn:
@@ -58,13 +60,20 @@ def _measure(kind: str, m: dict, t) -> str:
 
 def _classify(kind: str, truth: dict, found: dict, t, missed: bool) -> str:
     m = found["measures"]
-    if missed and _coverage(truth, found) < 0.5:
+    if _coverage(truth, found) < 0.5:
         return "span_cut"
     if kind == "rushed" and m["syllables"] < t.rushed.min_syllables:
         return "too_few_syllables"
     if kind in ("cheerful", "flat") and m["voiced_s"] < getattr(t, kind).min_voiced_s:
         return "too_little_voicing"
     return "below_threshold" if missed else "above_threshold"
+
+
+def _other_speaker_share(report: dict, truth: dict) -> float:
+    """Share of the true apology's time that diarization gave to the other party (mono calls
+    of one voice split in two: the apology's words never reach the finder)."""
+    other = sum(max(0.0, min(t["end"], truth["end"]) - max(t["start"], truth["start"])) for t in report.get("speaker_turns", []) if t["speaker"] != "agent")
+    return other / max(truth["end"] - truth["start"], 1e-6)
 
 
 def _words_near(report: dict, lo: float, hi: float) -> str:
@@ -83,7 +92,8 @@ def diagnose(folders: list[Path]) -> list[dict]:
         matched_found = {id(f) for _, f in pairs}
         for a in truth:
             if id(a) not in matched_truth:
-                rows.append({"call": name, "error": "missed apology", "class": "apology_not_found", "truth_start": a["start"], "delivery": a.get("delivery"), "text": a["text"], "heard": _words_near(report, a["start"], a["end"])})
+                cls = "dropped_as_other_speaker" if _other_speaker_share(report, a) >= 0.1 else "apology_not_found"
+                rows.append({"call": name, "error": "missed apology", "class": cls, "truth_start": a["start"], "delivery": a.get("delivery"), "text": a["text"], "heard": _words_near(report, a["start"], a["end"])})
         for f in found:
             if id(f) not in matched_found:
                 rows.append({"call": name, "error": "false apology", "class": "false_apology", "found_start": round(f["start"], 2), "text": f["text"], "flags": [x["kind"] for x in f["flags"]]})
