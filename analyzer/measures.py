@@ -1,8 +1,9 @@
 """Delivery measures of a stretch of speech, and the agent's running baseline.
 
 Speaking rate counts the syllables of the recognised words (analyzer.syllables) over the
-span from the first word's start to the last word's end (pauses included; the baseline
-sums sentence by sentence, so pauses between sentences do not count); articulation
+time from each sentence's first word's start to its last word's end, summed (pauses inside
+a sentence included, pauses between sentences not: an apology's breath group and the
+baseline are counted alike); articulation
 rate removes inter-word pauses of 150 ms or more.  Pitch figures come from the voiced
 frames of the utterance's F0 track (analyzer.pitch).
 
@@ -73,11 +74,14 @@ def measure_span(
     duration = speech_duration(words)
     syllables = syllables_of(words)
     speaking = duration - pause_time(words, PAUSE_S)
+    # As the baseline counts it: sentence by sentence, so the pause between two sentences
+    # of one breath group does not slow the apology against a baseline that leaves it out.
+    talking = sum(speech_duration(words[lo:hi]) for lo, hi in split_sentences(words, SENTENCE_PAUSE_S))
     stats = pitch_stats(pitch.between(words[0].start, words[-1].end)) if words else pitch_stats(np.zeros(0))
     return DeliveryMeasures(
         duration_s=duration,
         syllables=syllables,
-        speaking_rate_sps=syllables / duration if duration > 0 else 0.0,
+        speaking_rate_sps=syllables / talking if talking > 0 else 0.0,
         articulation_rate_sps=syllables / speaking if speaking > 0 else 0.0,
         voiced_s=stats.voiced_s,
         pitch_median_hz=stats.median_hz,

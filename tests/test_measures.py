@@ -41,11 +41,22 @@ def _track(start, end, hz, wobble_st=0.0):
 
 
 def test_rate_counts_pauses_articulation_does_not():
-    words = [Word("sorry", 0.0, 0.5), Word("about", 1.5, 2.0), Word("that", 2.0, 2.5)]
+    words = [Word("sorry", 0.0, 0.5), Word("about", 1.0, 1.5), Word("that", 1.5, 2.0)]
     m = measure_span(words, _track(0, 3, 120))
     assert m.syllables == 5
-    assert abs(m.speaking_rate_sps - 5 / 2.5) < 1e-9
+    assert abs(m.speaking_rate_sps - 5 / 2.0) < 1e-9
     assert abs(m.articulation_rate_sps - 5 / 1.5) < 1e-9
+
+
+def test_rate_leaves_out_the_pause_between_sentences_as_the_baseline_does():
+    # "Sorry about that. Let's fix it." in one breath: the baseline counts sentences apart
+    words = [Word(" Sorry", 0.0, 0.4), Word(" about", 0.4, 0.7), Word(" that.", 0.7, 1.0),
+             Word(" Let's", 1.5, 1.7), Word(" fix", 1.7, 1.9), Word(" it.", 1.9, 2.0)]
+    m = measure_span(words, _track(0, 3, 120))
+    assert abs(m.speaking_rate_sps - m.syllables / 1.5) < 1e-9  # 1.0 s + 0.5 s, not 2.0 s
+    tracker = BaselineTracker(BaselineDefaults(min_rate_speech_s=1.0))
+    tracker.add(words, _track(0, 3, 120))
+    assert abs(tracker.snapshot().speaking_rate_sps - m.speaking_rate_sps) < 1e-9
 
 
 def test_an_apology_is_measured_over_its_breath_group():
