@@ -67,7 +67,6 @@ class PipelineOptions:
     wording_options: Optional[object] = None
     bleed_gate: Optional[BleedOptions] = None  # live: drop far-end bleed (analyzer.bleed)
     hold_for_baseline_s: float = 20.0
-    context_prompt_words: int = 0  # live (asr_pack_s 0): prime Whisper with this many of the words heard before the utterance
 
 
 @dataclass
@@ -210,11 +209,7 @@ class Pipeline:
             full = utt is None or queued + (utt.end - utt.start) > pack_s
             if full and self._asr_queue:
                 tic = time.perf_counter()
-                if len(self._asr_queue) == 1 and self.options.context_prompt_words > 0:
-                    only = self._asr_queue[0]
-                    batch = [self.transcriber.words(only.samples, offset_s=only.start, prompt=self._context_prompt())]
-                else:
-                    batch = transcribe_packed(self.transcriber, [(u.start, u.samples) for u in self._asr_queue])
+                batch = transcribe_packed(self.transcriber, [(u.start, u.samples) for u in self._asr_queue])
                 self.timings["asr"] += time.perf_counter() - tic
                 for queued_utt, words in zip(self._asr_queue, batch):
                     events += self._on_utterance(queued_utt, words)
@@ -363,11 +358,6 @@ class Pipeline:
             else:
                 run.append(word)
         self.baseline.add(run, pitch)
-
-    def _context_prompt(self) -> Optional[str]:
-        """The last ``context_prompt_words`` words heard, as text (None before any)."""
-        recent = list(self._recent_words)[-self.options.context_prompt_words :]
-        return "".join(w.text for w in recent).strip() or None
 
     def _remember_words(self, words: list[Word]) -> None:
         self._recent_words.extend(words)
