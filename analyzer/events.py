@@ -66,9 +66,10 @@ class DeliveryMeasures:
     peak_shift_st: semitones between pitch_peak_hz and the baseline's usual peak: raised
         pitch and widened excursions both lift it.
     laughter_s: seconds of detected laughter inside the span (+ margin).
-    measured_start_s / measured_end_s: set when the apology was too short to measure on
-    its own ("My apologies.") and rate and pitch cover it plus the words said with it in
-    the same breath (analyzer.measures.delivery_window); None otherwise.
+    measured_start_s / measured_end_s: set when rate and pitch were measured over more than
+    the apology's own words: its breath group, the speech said with it without a pause
+    (analyzer.measures.delivery_window; "I'm sorry, I think I put you through..."); None
+    otherwise.
     rate_z: log(rate_vs_baseline) over the agent's sentence-to-sentence spread of log
     rates (``Baseline.rate_log_spread``, or real speech's until the call has enough).
     """
