@@ -97,6 +97,7 @@ def delivery_window(
     min_syllables: int = 0,
     max_gap_s: float = SENTENCE_PAUSE_S,
     max_window_s: float = MAX_WINDOW_S,
+    enough_s: float = float("inf"),
 ) -> list[Word]:
     """Words to measure an apology's delivery over: its breath group.
 
@@ -109,6 +110,9 @@ def delivery_window(
     stays within ``max_window_s`` (the sentence lengths the thresholds were calibrated on,
     benchmarks/calibrate.py), and keeps growing past that limit only while it has fewer than
     ``min_syllables``.  A span already longer than the limit is returned as it is.
+    enough_s: stop growing once the window is this long and has ``min_syllables`` (the
+    pipeline measures pitch and rate over at least CHUNK_S, as long as the baseline's pitch
+    chunks, and judges laughter around the whole breath group).
     """
     window = list(span)
     if not window:
@@ -119,12 +123,15 @@ def delivery_window(
     def fits(first: Word, last: Word) -> bool:
         return last.end - first.start <= max_window_s or syllables_of(window) < min_syllables
 
+    def enough() -> bool:
+        return window[-1].end - window[0].start >= enough_s and syllables_of(window) >= min_syllables
+
     for word in after:
-        if word.start - window[-1].end >= max_gap_s or not fits(window[0], word):
+        if enough() or word.start - window[-1].end >= max_gap_s or not fits(window[0], word):
             break
         window.append(word)
     for word in before:
-        if window[0].start - word.end >= max_gap_s or not fits(word, window[-1]):
+        if enough() or window[0].start - word.end >= max_gap_s or not fits(word, window[-1]):
             break
         window.insert(0, word)
     return window

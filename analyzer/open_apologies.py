@@ -128,6 +128,6 @@ def _measured_edges(judged: JudgedApology) -> tuple[float, float]:
     (analyzer.measures.delivery_window): a laugh after "I'm sorry, two of the items were
     missing" follows the breath, not the two words the finder's sentence holds."""
     m, a = judged.measures, judged.apology
-    start = m.measured_start_s if m.measured_start_s is not None else a.start
-    end = m.measured_end_s if m.measured_end_s is not None else a.end
+    start = m.breath_start_s if m.breath_start_s is not None else a.start
+    end = m.breath_end_s if m.breath_end_s is not None else a.end
     return min(start, a.start), max(end, a.end)

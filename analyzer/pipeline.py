@@ -33,7 +33,7 @@ from .events import (
     WordsEvent,
 )
 from .judge import judge_delivery, pace_band
-from .measures import SENTENCE_PAUSE_S, BaselineTracker, compare, delivery_window, measure_span
+from .measures import CHUNK_S, SENTENCE_PAUSE_S, BaselineTracker, compare, delivery_window, measure_span
 from .open_apologies import OpenApologies
 from .pitch import PitchTrack, align_octave, track_pitch
 from .transcribe import Transcriber, transcribe_packed
@@ -320,11 +320,13 @@ class Pipeline:
         if not waited and self.options.hold_for_baseline_s > 0 and not _established(baseline):
             self._unjudged.append(_Held(apology, pitch, words, recent, list(later)))
             return []
-        window = self._delivery_window(apology, words)
-        self._measured.append((window[0].start, window[-1].end))
+        breath = self._delivery_window(apology, words)
+        self._measured.append((breath[0].start, breath[-1].end))
+        window = delivery_window(apology.words, words, thresholds.rushed.min_syllables, enough_s=CHUNK_S)
         measures = measure_span(window, pitch, (apology.keyword_start, apology.keyword_end))
         if len(window) > len(apology.words):
             measures = replace(measures, measured_start_s=window[0].start, measured_end_s=window[-1].end)
+        measures = replace(measures, breath_start_s=breath[0].start, breath_end_s=breath[-1].end)
         measures = compare(measures, baseline, thresholds.rushed.population_log_spread, thresholds.rushed.spread_prior_sentences)
         flags = tuple(judge_delivery(measures, baseline, thresholds))
         judged = JudgedApology(apology, measures, baseline, flags, self.now())

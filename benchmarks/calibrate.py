@@ -38,7 +38,7 @@ from analyzer.apology import FinderOptions, split_sentences  # noqa: E402
 from analyzer.audio import load_audio  # noqa: E402
 from analyzer.config import RushedThresholds  # noqa: E402
 from analyzer.judge import is_cheerful, is_flat, is_rushed  # noqa: E402
-from analyzer.measures import BaselineTracker, compare, delivery_window, judged_log_spread, measure_span  # noqa: E402
+from analyzer.measures import CHUNK_S, BaselineTracker, compare, delivery_window, judged_log_spread, measure_span  # noqa: E402
 from analyzer.pitch import hz_to_semitones, pitch_stats, track_pitch  # noqa: E402
 from benchmarks.synthesis import through_telephone  # noqa: E402
 from analyzer.transcribe import Transcriber  # noqa: E402
@@ -77,7 +77,7 @@ def _sentence_measures(words, pitch, path):
     out = []
     for lo, hi in spans_of(words):
         # measured as an apology is: over its breath group, the rest of the recording its baseline
-        window = delivery_window(words[lo:hi], words, RushedThresholds().min_syllables)
+        window = delivery_window(words[lo:hi], words, RushedThresholds().min_syllables, enough_s=CHUNK_S)
         lo, hi = words.index(window[0]), words.index(window[-1]) + 1
         rest = BaselineTracker()
         rest.defaults = type(rest.defaults)(min_rate_speech_s=3.0, min_voiced_s=1.5, min_range_chunks=1)

@@ -79,6 +79,8 @@ def test_a_breath_group_is_measured_only_up_to_the_calibrated_length():
     # an apology longer than the limit is measured as it is
     assert delivery_window(words[:30], words, max_window_s=6.0) == words[:30]
     # a short span keeps growing past the limit only until it has the syllables a rate needs
+    # measuring stops once the window is long enough (enough_s) and has the syllables
+    assert delivery_window(words[:1], words, min_syllables=6, enough_s=3.0)[-1].end - words[0].start < 3.3
     slow = words_from("sorry. " + " ".join(["then"] * 8), rate_wps=0.5)  # 2 s per word
     grown = delivery_window(slow[:1], slow, min_syllables=4, max_gap_s=5.0, max_window_s=1.0)
     assert [w.text.strip() for w in grown] == ["sorry.", "then", "then"]  # 2 + 1 + 1 syllables
