@@ -66,9 +66,11 @@ class DeliveryMeasures:
     peak_shift_st: semitones between pitch_peak_hz and the baseline's usual peak: raised
         pitch and widened excursions both lift it.
     laughter_s: seconds of detected laughter inside the span (+ margin).
-    measured_start_s / measured_end_s: set when the apology was too short to measure on
-    its own ("My apologies.") and rate and pitch cover it plus the words said with it in
-    the same breath (analyzer.measures.delivery_window); None otherwise.
+    measured_start_s / measured_end_s: set when rate and pitch were measured over more than
+    the apology's own words: its breath group, the speech said with it without a pause
+    (analyzer.measures.delivery_window; "I'm sorry, I think I put you through..."), at least
+    3 s of it when there is; None otherwise.
+    breath_start_s / breath_end_s: the whole breath group (laughter is judged around it).
     rate_z: log(rate_vs_baseline) over the agent's sentence-to-sentence spread of log
     rates (``Baseline.rate_log_spread``, or real speech's until the call has enough).
     """
@@ -89,6 +91,8 @@ class DeliveryMeasures:
     peak_shift_st: Optional[float] = None
     measured_start_s: Optional[float] = None
     measured_end_s: Optional[float] = None
+    breath_start_s: Optional[float] = None
+    breath_end_s: Optional[float] = None
     rate_z: Optional[float] = None
 
 

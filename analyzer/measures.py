@@ -1,8 +1,9 @@
 """Delivery measures of a stretch of speech, and the agent's running baseline.
 
 Speaking rate counts the syllables of the recognised words (analyzer.syllables) over the
-span from the first word's start to the last word's end (pauses included; the baseline
-sums sentence by sentence, so pauses between sentences do not count); articulation
+time from each sentence's first word's start to its last word's end, summed (pauses inside
+a sentence included, pauses between sentences not: an apology's breath group and the
+baseline are counted alike); articulation
 rate removes inter-word pauses of 150 ms or more.  Pitch figures come from the voiced
 frames of the utterance's F0 track (analyzer.pitch).
 
@@ -14,6 +15,7 @@ memory.  Until enough has been heard it falls back to population defaults
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -26,9 +28,12 @@ from .wordspans import pause_time, speech_duration, split_sentences
 
 PAUSE_S = 0.15
 SENTENCE_PAUSE_S = 0.7  # as analyzer.apology cuts apology spans
+MAX_WINDOW_S = 6.0  # an apology's breath group is measured up to this long (calibrate.py's longest null sentences)
 CHUNK_S = 3.0  # baseline pitch ranges are taken over chunks about as long as an apology
 SPREAD_MIN_SYLLABLES = 6  # sentences whose rates enter the spread: as many as a judged apology has
-MIN_PROFILE_VOICED_S = 0.25  # whole-recording pitch figures need at least this much voicing
+MIN_PROFILE_VOICED_S = 0.25
+MAX_SPREAD_SENTENCES = 2000  # sentence rates kept for the spread (an hour of talk; constant memory beyond)
+OUTLIER_MADS = 3.5  # a sentence rate this many robust deviations from the median is a timing error, not the voice  # whole-recording pitch figures need at least this much voicing
 
 
 @dataclass(frozen=True)
@@ -69,11 +74,14 @@ def measure_span(
     duration = speech_duration(words)
     syllables = syllables_of(words)
     speaking = duration - pause_time(words, PAUSE_S)
+    # As the baseline counts it: sentence by sentence, so the pause between two sentences
+    # of one breath group does not slow the apology against a baseline that leaves it out.
+    talking = sum(speech_duration(words[lo:hi]) for lo, hi in split_sentences(words, SENTENCE_PAUSE_S))
     stats = pitch_stats(pitch.between(words[0].start, words[-1].end)) if words else pitch_stats(np.zeros(0))
     return DeliveryMeasures(
         duration_s=duration,
         syllables=syllables,
-        speaking_rate_sps=syllables / duration if duration > 0 else 0.0,
+        speaking_rate_sps=syllables / talking if talking > 0 else 0.0,
         articulation_rate_sps=syllables / speaking if speaking > 0 else 0.0,
         voiced_s=stats.voiced_s,
         pitch_median_hz=stats.median_hz,
@@ -83,27 +91,47 @@ def measure_span(
     )
 
 
-def delivery_window(span: Sequence[Word], context: Sequence[Word], min_syllables: int, max_gap_s: float = SENTENCE_PAUSE_S) -> list[Word]:
-    """Words to measure an apology's delivery over.
+def delivery_window(
+    span: Sequence[Word],
+    context: Sequence[Word],
+    min_syllables: int = 0,
+    max_gap_s: float = SENTENCE_PAUSE_S,
+    max_window_s: float = MAX_WINDOW_S,
+    enough_s: float = float("inf"),
+) -> list[Word]:
+    """Words to measure an apology's delivery over: its breath group.
 
-    span: the apology's words; context: the words of its utterance, in time order.
-    Whisper often ends a sentence after a short apology said in one breath with what
-    follows ("My apologies. I kept you..."); two words are too few for a rate.  A span
-    with fewer than ``min_syllables`` grows into the words said with it without a pause of
-    ``max_gap_s`` or more, forward first, then backward, until it has enough (or the breath
-    group ends).  Otherwise the span itself is returned.
+    span: the apology's words (the finder's sentence or clause); context: the words of its
+    utterance, in time order.  A tone of voice belongs to what is said in one breath, not
+    to the sentence Whisper punctuated: "Um, I'm sorry, I think I put you through to the
+    wrong department" is one delivery, and its first sentence ("I'm sorry.", 0.3 s voiced)
+    is too short to measure pitch or rate on.  The span grows into the words said with it
+    without a pause of ``max_gap_s`` or more, forward first, then backward, while the window
+    stays within ``max_window_s`` (the sentence lengths the thresholds were calibrated on,
+    benchmarks/calibrate.py), and keeps growing past that limit only while it has fewer than
+    ``min_syllables``.  A span already longer than the limit is returned as it is.
+    enough_s: stop growing once the window is this long and has ``min_syllables`` (the
+    pipeline measures pitch and rate over at least CHUNK_S, as long as the baseline's pitch
+    chunks, and judges laughter around the whole breath group).
     """
     window = list(span)
-    if not window or syllables_of(window) >= min_syllables:
+    if not window:
         return window
     after = [w for w in context if w.start >= window[-1].end - 1e-6 and w not in window]
     before = [w for w in context if w.end <= window[0].start + 1e-6 and w not in window][::-1]
+
+    def fits(first: Word, last: Word) -> bool:
+        return last.end - first.start <= max_window_s or syllables_of(window) < min_syllables
+
+    def enough() -> bool:
+        return window[-1].end - window[0].start >= enough_s and syllables_of(window) >= min_syllables
+
     for word in after:
-        if syllables_of(window) >= min_syllables or word.start - window[-1].end >= max_gap_s:
+        if enough() or word.start - window[-1].end >= max_gap_s or not fits(window[0], word):
             break
         window.append(word)
     for word in before:
-        if syllables_of(window) >= min_syllables or window[0].start - word.end >= max_gap_s:
+        if enough() or window[0].start - word.end >= max_gap_s or not fits(word, window[-1]):
             break
         window.insert(0, word)
     return window
@@ -185,7 +213,7 @@ class BaselineTracker:
         self._pitch = _Histogram(0.0, 60.0, 0.1)  # semitones re 55 Hz
         self._ranges = _Histogram(0.0, 40.0, 0.1)  # per-chunk 10-90 % ranges, st
         self._peaks = _Histogram(0.0, 60.0, 0.1)  # per-chunk 90th percentiles, st re 55 Hz
-        self._log_rates = np.zeros(3)  # sentences of SPREAD_MIN_SYLLABLES+: count, sum, sum of squares of log rate
+        self._log_rates: deque[float] = deque(maxlen=MAX_SPREAD_SENTENCES)  # ln syll/s of sentences of SPREAD_MIN_SYLLABLES+
 
     def add(self, words: Sequence[Word], pitch: PitchTrack) -> None:
         """words: a run of non-apology speech; pitch: its utterance's F0."""
@@ -201,7 +229,7 @@ class BaselineTracker:
             syllables = syllables_of(sentence)
             if syllables >= SPREAD_MIN_SYLLABLES and seconds > 0:
                 log_rate = float(np.log(syllables / seconds))
-                self._log_rates += np.array([1.0, log_rate, log_rate * log_rate])
+                self._log_rates.append(log_rate)
         f0 = pitch.between(words[0].start, words[-1].end)
         self._pitch.add(hz_to_semitones(f0))
         for chunk in _chunks(words, CHUNK_S):
@@ -229,10 +257,7 @@ class BaselineTracker:
             pitch_range, pitch_source = d.pitch_range_st, "default"
         if median is None:
             pitch_source = "default"
-        n, total, squares = self._log_rates
-        spread = None
-        if n >= d.min_spread_sentences:
-            spread = float(np.sqrt(max(squares - total * total / n, 0.0) / (n - 1)))
+        n, spread = sentence_spread(np.asarray(self._log_rates), d.min_spread_sentences)
         return Baseline(
             rate_log_spread=spread,
             rate_sentences=int(n),
@@ -245,6 +270,22 @@ class BaselineTracker:
             pitch_source=pitch_source,
             pitch_peak_hz=peak,
         )
+
+
+def sentence_spread(log_rates: np.ndarray, min_sentences: int) -> tuple[int, Optional[float]]:
+    """(sentences counted, s.d. of their ln rates) over the sentences within
+    OUTLIER_MADS robust deviations (1.4826 x median absolute deviation) of the median; the
+    s.d. is None with fewer than ``min_sentences``.  A sentence Whisper timed wrongly
+    (a garbled telephone line: "Evening," given 0 s, three words squeezed into 0.1 s) is
+    an outlier of many deviations, and one of them doubled a voice's spread (0.19 -> 0.39
+    on an untuned2 call), so a 1.66x apology read as ordinary."""
+    if len(log_rates) >= min_sentences:
+        median = float(np.median(log_rates))
+        mad = 1.4826 * float(np.median(np.abs(log_rates - median)))
+        if mad > 0:
+            log_rates = log_rates[np.abs(log_rates - median) <= OUTLIER_MADS * mad]
+    n = len(log_rates)
+    return n, (float(np.std(log_rates, ddof=1)) if n >= max(min_sentences, 2) else None)
 
 
 def measured_profile(tracker: BaselineTracker) -> dict:

@@ -90,7 +90,7 @@ class OpenApologies:
                 continue
             judged = record.judged
             apology = judged.apology
-            laugh_s = laughter_seconds(apology.start, apology.end, list(self._recent_laughter), self.thresholds.nervous_laugh.margin_s)
+            laugh_s = laughter_seconds(*_measured_edges(judged), list(self._recent_laughter), self.thresholds.nervous_laugh.margin_s)
             wording = self._judge_wording(record)
             events += [self.flag_event(f, apology) for f in wording]
             judged = replace(
@@ -110,7 +110,7 @@ class OpenApologies:
         if record.laugh_flagged:
             return []
         apology = record.judged.apology
-        flags = judge_laughter(apology.start, apology.end, list(self._recent_laughter), self.thresholds)
+        flags = judge_laughter(*_measured_edges(record.judged), list(self._recent_laughter), self.thresholds)
         if not flags:
             return []
         record.laugh_flagged = True
@@ -127,3 +127,13 @@ class OpenApologies:
         flags = list(self.wording.judge(record.wording_words or apology.words, record.before, after))
         self._timings["wording"] += time.perf_counter() - tic
         return flags
+
+
+def _measured_edges(judged: JudgedApology) -> tuple[float, float]:
+    """(start, end) s of the breath group the apology's delivery was measured over
+    (analyzer.measures.delivery_window): a laugh after "I'm sorry, two of the items were
+    missing" follows the breath, not the two words the finder's sentence holds."""
+    m, a = judged.measures, judged.apology
+    start = m.breath_start_s if m.breath_start_s is not None else a.start
+    end = m.breath_end_s if m.breath_end_s is not None else a.end
+    return min(start, a.start), max(end, a.end)

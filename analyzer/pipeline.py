@@ -33,7 +33,7 @@ from .events import (
     WordsEvent,
 )
 from .judge import judge_delivery, pace_band
-from .measures import BaselineTracker, compare, delivery_window, measure_span
+from .measures import CHUNK_S, SENTENCE_PAUSE_S, BaselineTracker, compare, delivery_window, measure_span
 from .open_apologies import OpenApologies
 from .pitch import PitchTrack, align_octave, track_pitch
 from .transcribe import Transcriber, transcribe_packed
@@ -120,6 +120,7 @@ class Pipeline:
         self._recent_words: deque[Word] = deque()
         self._held: list[_Held] = []
         self._unjudged: list[_Held] = []  # apologies waiting for the agent's baseline
+        self._measured: list[tuple[float, float]] = []  # (start, end) s of the windows apologies were measured over
         self._queued_status: list[Event] = []
         self._asr_queue: list[Utterance] = []
         # Live capture sets this while catching up: utterances are counted, not transcribed.
@@ -246,7 +247,7 @@ class Pipeline:
         self.open.hear(words)
         for waiting in self._unjudged:
             waiting.later += words
-        events += self._release_held(before_s=float("inf"), next_words=words)
+        events += self._release_held(before_s=float("inf"), next_words=words, next_pitch=pitch)
         apologies = self.finder.find(words, self.now())
         heard = None
         if self.redecoder is not None:
@@ -283,9 +284,11 @@ class Pipeline:
         onset = utt.onset_s
         return [w if w.start >= onset else Word(w.text, onset, max(onset, w.end), w.probability) for w in words]
 
-    def _release_held(self, before_s: float, next_words: Optional[list[Word]] = None) -> list[Event]:
+    def _release_held(self, before_s: float, next_words: Optional[list[Word]] = None, next_pitch: Optional[PitchTrack] = None) -> list[Event]:
         """Judge held apologies that ended before ``before_s``; with ``next_words`` (the next
-        utterance) drop those it shows to open a repeat request."""
+        utterance) drop those it shows to open a repeat request.  A held "I'm sorry." that
+        the next utterance continues within a breath pause ("I'm sorry. [0.4 s] I think I
+        put you through to the wrong team") is measured with it (``next_pitch``: its F0)."""
         events: list[Event] = []
         still: list[_Held] = []
         for held in self._held:
@@ -295,8 +298,10 @@ class Pipeline:
             follows = bool(next_words) and next_words[0].start - held.apology.end <= FOLLOW_S
             if follows and self.finder.opens_repeat_request(next_words):
                 continue  # "Sorry. [pause] Could you say that again?": not an apology
-            events += self._on_apology(held.apology, held.pitch, held.words, held.recent, later=next_words or [],
-                                       heard=held.heard)
+            pitch, words = held.pitch, held.words
+            if next_words and next_pitch is not None and next_words[0].start - held.words[-1].end < SENTENCE_PAUSE_S:
+                pitch, words = pitch.joined(next_pitch), held.words + next_words
+            events += self._on_apology(held.apology, pitch, words, held.recent, later=next_words or [], heard=held.heard)
         self._held = still
         return events
 
@@ -336,10 +341,13 @@ class Pipeline:
         if not waited and self.options.hold_for_baseline_s > 0 and not _established(baseline):
             self._unjudged.append(_Held(apology, pitch, words, recent, list(later), heard))
             return []
-        window = delivery_window(apology.words, words, thresholds.rushed.min_syllables)
+        breath = self._delivery_window(apology, words)
+        self._measured.append((breath[0].start, breath[-1].end))
+        window = delivery_window(apology.words, words, thresholds.rushed.min_syllables, enough_s=CHUNK_S)
         measures = measure_span(window, pitch, (apology.keyword_start, apology.keyword_end))
         if len(window) > len(apology.words):
             measures = replace(measures, measured_start_s=window[0].start, measured_end_s=window[-1].end)
+        measures = replace(measures, breath_start_s=breath[0].start, breath_end_s=breath[-1].end)
         measures = compare(measures, baseline, thresholds.rushed.population_log_spread, thresholds.rushed.spread_prior_sentences)
         flags = tuple(judge_delivery(measures, baseline, thresholds))
         judged = JudgedApology(apology, measures, baseline, flags, self.now())
@@ -350,11 +358,21 @@ class Pipeline:
         events += self.open.add(judged, before, after, _heard_context(heard, apology, recent, later))
         return events
 
+    def _delivery_window(self, apology: ApologyEvent, words: Sequence[Word]) -> list[Word]:
+        """The words ``apology``'s delivery is measured over: its breath group in its
+        utterance ``words`` (analyzer.measures.delivery_window)."""
+        return delivery_window(apology.words, words, self.options.thresholds.rushed.min_syllables)
+
     def _update_baseline(self, words: list[Word], apologies: list[ApologyEvent], pitch: PitchTrack) -> None:
-        """Non-apology stretches of the utterance go into the baseline; all of it into the
-        whole-call profile."""
+        """Stretches of the utterance outside the apologies' measured breath groups go into
+        the baseline (what is said in the apology's breath carries its tone: a cheerful
+        "I'm sorry, I think I put you through..." would raise the usual pitch it is judged
+        against); all of it into the whole-call profile."""
         self.profile.add(words, pitch)
-        spans = [(a.start, a.end) for a in apologies]
+        windows = [self._delivery_window(a, words) for a in apologies]
+        spans = [(min(a.start, w[0].start), max(a.end, w[-1].end)) if w else (a.start, a.end) for a, w in zip(apologies, windows)]
+        spans += [(lo, hi) for lo, hi in self._measured if hi > words[0].start]  # a held apology's window reaching into this utterance
+        self._measured = [(lo, hi) for lo, hi in self._measured if hi > words[-1].end]
         run: list[Word] = []
         for word in words:
             if any(lo <= word.start < hi or lo < word.end <= hi for lo, hi in spans):

@@ -42,6 +42,10 @@ class PitchTrack:
     times_s: np.ndarray
     f0_hz: np.ndarray
 
+    def joined(self, later: "PitchTrack") -> "PitchTrack":
+        """This track followed by ``later`` (a later utterance's track)."""
+        return PitchTrack(np.concatenate([self.times_s, later.times_s]), np.concatenate([self.f0_hz, later.f0_hz]))
+
     def between(self, start_s: float, end_s: float) -> np.ndarray:
         """Voiced F0 values (Hz) of frames whose centre lies in [start_s, end_s)."""
         mask = (self.times_s >= start_s) & (self.times_s < end_s)

@@ -2,7 +2,8 @@
 
 Null distribution (speech that is NOT an apology, so no flag should fire): every
 LibriSpeech utterance, AMI excerpt and the telephone sample is transcribed, cut into
-sentences exactly as apology spans are cut (0.8-6 s long), and each sentence is compared with
+sentences exactly as apology spans are cut (0.8-6 s long), each grown to its breath group as an
+apology's delivery window is (analyzer.measures.delivery_window), and each is compared with
 the rest of the same recording exactly as an apology is compared with the agent's baseline:
 rate ratio, pitch shift (st), range ratio, peak shift (st).  Every recording is measured
 twice: as recorded ("wideband") and through a simulated telephone channel ("telephone":
@@ -37,7 +38,7 @@ from analyzer.apology import FinderOptions, split_sentences  # noqa: E402
 from analyzer.audio import load_audio  # noqa: E402
 from analyzer.config import RushedThresholds  # noqa: E402
 from analyzer.judge import is_cheerful, is_flat, is_rushed  # noqa: E402
-from analyzer.measures import BaselineTracker, compare, judged_log_spread, measure_span  # noqa: E402
+from analyzer.measures import CHUNK_S, BaselineTracker, compare, delivery_window, judged_log_spread, measure_span  # noqa: E402
 from analyzer.pitch import hz_to_semitones, pitch_stats, track_pitch  # noqa: E402
 from benchmarks.synthesis import through_telephone  # noqa: E402
 from analyzer.transcribe import Transcriber  # noqa: E402
@@ -75,6 +76,9 @@ def null_measures(transcriber, path, cache):
 def _sentence_measures(words, pitch, path):
     out = []
     for lo, hi in spans_of(words):
+        # measured as an apology is: over its breath group, the rest of the recording its baseline
+        window = delivery_window(words[lo:hi], words, RushedThresholds().min_syllables, enough_s=CHUNK_S)
+        lo, hi = words.index(window[0]), words.index(window[-1]) + 1
         rest = BaselineTracker()
         rest.defaults = type(rest.defaults)(min_rate_speech_s=3.0, min_voiced_s=1.5, min_range_chunks=1)
         rest.add(words[:lo], pitch)

@@ -41,26 +41,49 @@ def _track(start, end, hz, wobble_st=0.0):
 
 
 def test_rate_counts_pauses_articulation_does_not():
-    words = [Word("sorry", 0.0, 0.5), Word("about", 1.5, 2.0), Word("that", 2.0, 2.5)]
+    words = [Word("sorry", 0.0, 0.5), Word("about", 1.0, 1.5), Word("that", 1.5, 2.0)]
     m = measure_span(words, _track(0, 3, 120))
     assert m.syllables == 5
-    assert abs(m.speaking_rate_sps - 5 / 2.5) < 1e-9
+    assert abs(m.speaking_rate_sps - 5 / 2.0) < 1e-9
     assert abs(m.articulation_rate_sps - 5 / 1.5) < 1e-9
 
 
-def test_short_apology_is_measured_with_the_words_said_in_the_same_breath():
-    # "My apologies. I kept you waiting." said in one breath; then a pause and more speech
+def test_rate_leaves_out_the_pause_between_sentences_as_the_baseline_does():
+    # "Sorry about that. Let's fix it." in one breath: the baseline counts sentences apart
+    words = [Word(" Sorry", 0.0, 0.4), Word(" about", 0.4, 0.7), Word(" that.", 0.7, 1.0),
+             Word(" Let's", 1.5, 1.7), Word(" fix", 1.7, 1.9), Word(" it.", 1.9, 2.0)]
+    m = measure_span(words, _track(0, 3, 120))
+    assert abs(m.speaking_rate_sps - m.syllables / 1.5) < 1e-9  # 1.0 s + 0.5 s, not 2.0 s
+    tracker = BaselineTracker(BaselineDefaults(min_rate_speech_s=1.0))
+    tracker.add(words, _track(0, 3, 120))
+    assert abs(tracker.snapshot().speaking_rate_sps - m.speaking_rate_sps) < 1e-9
+
+
+def test_an_apology_is_measured_over_its_breath_group():
+    # "Well, my apologies. I kept you waiting." said in one breath; then a pause and more speech
     words = words_from("Well, my apologies. I kept you waiting. Now your refund.", rate_wps=4.0, pause_after={6: 0.9})
     texts = [w.text.strip() for w in words]
-    span = words[1:3]  # "my apologies." (5 syllables)
-    window = delivery_window(span, words, min_syllables=6)
-    assert [w.text.strip() for w in window] == texts[1:4]  # + "I": just enough, forward first
-    assert [w.text.strip() for w in delivery_window(span, words, min_syllables=10)] == texts[1:7]  # up to the pause, no further
-    assert [w.text.strip() for w in delivery_window(span, words, min_syllables=12)] == texts[0:7]  # then backward
-    long_span = words[2:7]  # "apologies. I kept you waiting." (9 syllables)
-    assert delivery_window(long_span, words, min_syllables=6) == long_span  # long enough: itself
+    span = words[1:3]  # "my apologies."
+    assert [w.text.strip() for w in delivery_window(span, words)] == texts[0:7]  # the whole breath, not past the pause
+    assert [w.text.strip() for w in delivery_window(words[3:7], words)] == texts[0:7]  # from the middle: both ways
     alone = words[1:3]
-    assert delivery_window(alone, alone, min_syllables=6) == alone  # nothing said with it
+    assert delivery_window(alone, alone) == alone  # nothing said with it
+
+
+def test_a_breath_group_is_measured_only_up_to_the_calibrated_length():
+    # 40 words at 4 words/s without a pause: 10 s of speech; the window stops near 6 s,
+    # forward first from the apology
+    words = words_from(" ".join(["sorry"] + ["and then the next thing"] * 8), rate_wps=4.0)
+    window = delivery_window(words[:1], words, max_window_s=6.0)
+    assert window[0] is words[0] and 5.5 <= window[-1].end - window[0].start <= 6.0
+    # an apology longer than the limit is measured as it is
+    assert delivery_window(words[:30], words, max_window_s=6.0) == words[:30]
+    # a short span keeps growing past the limit only until it has the syllables a rate needs
+    # measuring stops once the window is long enough (enough_s) and has the syllables
+    assert delivery_window(words[:1], words, min_syllables=6, enough_s=3.0)[-1].end - words[0].start < 3.3
+    slow = words_from("sorry. " + " ".join(["then"] * 8), rate_wps=0.5)  # 2 s per word
+    grown = delivery_window(slow[:1], slow, min_syllables=4, max_gap_s=5.0, max_window_s=1.0)
+    assert [w.text.strip() for w in grown] == ["sorry.", "then", "then"]  # 2 + 1 + 1 syllables
 
 
 def test_baseline_uses_defaults_until_enough_speech_then_the_call():

@@ -71,3 +71,13 @@ def test_same_apologies_without_laugh_are_not_flagged(with_and_without):
     flags = _flags_by_truth(report, truth)
     assert not any("nervous_laugh" in f for f in flags), flags
     assert report["laughter"] == []
+
+
+def test_a_laugh_after_the_breath_an_apology_opens_is_flagged(analyzer, laughs):
+    # The finder's sentence is "I'm so sorry." (about 0.7 s); the breath it opens runs
+    # about 4 s more before the laugh, beyond the 1.5 s margin from the sentence's end.
+    turn = "I'm so sorry. Two of the items were missing from your order as well, and the third one was damaged."
+    report, truth = _report(analyzer, [Turn(turn, is_apology=True, laugh=(laughs[0], 0.2), pause_after_s=1.5),
+                                       Turn("I will send the missing items out today.", pause_after_s=0.5)])
+    (flags,) = _flags_by_truth(report, truth)
+    assert "nervous_laugh" in flags, (flags, report["apologies"], report["laughter"])
