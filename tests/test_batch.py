@@ -125,11 +125,7 @@ def test_settings_change_redoes_and_force_redoes_all(synth_calls, tmp_path):
 
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
 def test_a_stopped_run_leaves_only_complete_results(synth_calls, tmp_path, stop):
-    # six calls: enough work left after the first result that a stop sent from a busy
-    # machine (the poll below starved for seconds) still lands mid-batch
-    calls = tmp_path / "in"
-    for part in ("a", "b"):
-        copy_calls(synth_calls, calls / part)
+    calls = copy_calls(synth_calls, tmp_path / "in")
     out = tmp_path / "out"
     argv = [sys.executable, "-m", "analyzer.cli", "analyze", str(calls), "--out", str(out), "--jobs", "1", "--quiet"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -142,7 +138,7 @@ def test_a_stopped_run_leaves_only_complete_results(synth_calls, tmp_path, stop)
     if stop == signal.SIGINT:
         assert proc.returncode == 130 and "interrupted" in err.decode() and "Traceback" not in err.decode()
     finished = sorted(out.rglob("call_*.json"))
-    assert 1 <= len(finished) < 6, "the kill must land after the first result and before the last"
+    assert 1 <= len(finished) < 3, "the kill must land after the first result and before the last"
     for path in out.rglob("*"):
         if path.is_file() and ".tmp-" not in path.name:
             if path.suffix == ".json":
@@ -152,7 +148,7 @@ def test_a_stopped_run_leaves_only_complete_results(synth_calls, tmp_path, stop)
     rerun = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{len(finished)} already done" in rerun.stderr
-    assert len(list(out.rglob("call_*.json"))) == 6 and not list(out.rglob("*.tmp-*"))
+    assert len(list(out.rglob("call_*.json"))) == 3 and not list(out.rglob("*.tmp-*"))
 
 
 @pytest.fixture(scope="module")
