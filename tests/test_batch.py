@@ -129,7 +129,10 @@ def test_a_stopped_run_leaves_only_complete_results(synth_calls, tmp_path, stop)
     out = tmp_path / "out"
     argv = [sys.executable, "-m", "analyzer.cli", "analyze", str(calls), "--out", str(out), "--jobs", "1", "--quiet"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    # Ctrl-C as in a terminal: a suite started in the background (``cmd &``) inherits SIGINT
+    # ignored, and the run would never see it
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while not any(out.rglob("call_*.json")) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
