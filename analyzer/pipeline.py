@@ -70,8 +70,8 @@ class PipelineOptions:
     hold_for_baseline_s: float = 20.0
     # Recognise apology-like utterances a second time, primed for casual forms, for the
     # wording judge only (analyzer.wording_redecode); spans and measures are unchanged.
-    # On for post-call analysis (AnalyzeOptions); off live, where it would add one Whisper
-    # call before each apology's tone flags.
+    # Opt-in post-call (`analyze --casual-redecode`: about one Whisper pass per apology);
+    # never live, where it would add that call before each apology's tone flags.
     casual_redecode: bool = False
 
 
