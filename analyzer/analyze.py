@@ -13,7 +13,7 @@ from typing import Callable, Optional, Union
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, DecodedAudio, load_audio
+from .audio import DecodedAudio, load_audio
 from .diarize import Diarization, DiarizeOptions, diarize, mute_spans
 from .events import StatusEvent
 from .greeting import make_greeter
