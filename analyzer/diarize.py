@@ -22,7 +22,6 @@ import time
 import numpy as np
 
 from .audio import SAMPLE_RATE
-from .reseg import ResegOptions, resegment
 from .speakers import SpeakerEncoder, SpeechWindows, WindowOptions, speech_windows
 from .vad import FRAME, FRAME_S
 from .voicecount import VoiceCountOptions, two_voices, voice_contrast, pitch_gap_st, window_pitch_st
@@ -35,14 +34,12 @@ MUTE_REACH_S = 1.0  # how far into the silence around an other-party turn muting
 class DiarizeOptions:
     """speakers: "auto" (decide 1 or 2: ``count``, analyzer.voicecount), "1" (no
     diarization) or "2" (always two).  prune: affinity rows keep this share of their
-    strongest links (spectral split); reseg: the short-window resegmentation of uncertain
-    runs once two voices are found (analyzer.reseg; None: the 1.5 s windows' labels)."""
+    strongest links (spectral split)."""
 
     speakers: str = "auto"
     count: VoiceCountOptions = field(default_factory=VoiceCountOptions)
     prune: float = 0.3
     windows: WindowOptions = field(default_factory=WindowOptions)
-    reseg: Optional[ResegOptions] = field(default_factory=ResegOptions)
 
 
 @dataclass(frozen=True)
@@ -260,18 +257,15 @@ def diarize(samples: np.ndarray, vad_session, encoder: SpeakerEncoder, options: 
     voiceprint, else the greeter, else the first speaker: ``choose_agent``)."""
     found = speech_windows(samples, vad_session, encoder, options.windows)
     return diarize_windows(found, getattr(encoder, "project", None), options, voiceprint, greeter,
-                           window_pitch=lambda: window_pitch_st(samples, found.windows),
-                           embed_spans=lambda spans, tile_s: encoder.embed([samples[a:b] for a, b in spans], window_s=tile_s))
+                           window_pitch=lambda: window_pitch_st(samples, found.windows))
 
 
 def diarize_windows(found: SpeechWindows, project: Optional[Callable], options: DiarizeOptions = DiarizeOptions(),
                     voiceprint: Optional[np.ndarray] = None, greeter: Optional[Callable] = None,
-                    window_pitch: Optional[Callable[[], np.ndarray]] = None,
-                    embed_spans: Optional[Callable[[list], np.ndarray]] = None) -> Diarization:
+                    window_pitch: Optional[Callable[[], np.ndarray]] = None) -> Diarization:
     """``diarize`` from a recording's speech windows.  project: GE2E embeddings (n, 256) ->
     the speaker-discriminant space (None: compared as they are); window_pitch: () -> median
-    semitones per window (n,), asked for only when the voice count needs it; embed_spans:
-    (sample spans, tile_s) -> GE2E embeddings, for the resegmentation (None: none)."""
+    semitones per window (n,), asked for only when the voice count needs it."""
     project = project or (lambda e: e)
     tic = time.perf_counter()
     extra = getattr(found, "heard_embeddings", None)
@@ -307,14 +301,7 @@ def diarize_windows(found: SpeechWindows, project: Optional[Callable], options: 
     agent, selection = choose_agent(split.centroids, turns_from_labels(strict, {0: 0, 1: 1}, bridge), voice, greeter)
     timings["diarize_agent"] = time.perf_counter() - tic
     names = {agent: "agent", 1 - agent: "other"}
-    labels = split.labels
-    if options.reseg is not None and embed_spans is not None:
-        tic = time.perf_counter()
-        voices = lambda emb: _unit(project(np.asarray(emb, np.float32)))  # noqa: E731
-        labels, _ = resegment(labels, found.labelled(), found.windows, voices(found.embeddings), split.centroids,
-                              lambda spans: voices(embed_spans(spans, options.reseg.tile_s)), options.reseg)
-        timings["diarize_reseg"] = time.perf_counter() - tic
-    return Diarization(2, turns_from_labels(labels, names, bridge), selection, split.similarity, split.separation, evidence, None, timings)
+    return Diarization(2, turns_from_labels(split.labels, names, bridge), selection, split.similarity, split.separation, evidence, None, timings)
 
 
 def mute_spans(samples: np.ndarray, spans: list[tuple[float, float]], fade_s: float = FADE_S) -> np.ndarray:

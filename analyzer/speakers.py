@@ -183,24 +183,21 @@ class SpeakerEncoder:
     def project(self, embeddings: np.ndarray) -> np.ndarray:
         return project(embeddings, self.projection)
 
-    def _fit(self, clip: np.ndarray, window: int) -> np.ndarray:
-        """Tile or cut a clip to exactly ``window`` samples, level-normalised."""
+    def _fit(self, clip: np.ndarray) -> np.ndarray:
+        """Tile or cut a clip to exactly one window, level-normalised."""
         clip = np.asarray(clip, dtype=np.float32)
         if len(clip) == 0:
-            clip = np.zeros(window, np.float32)
-        if len(clip) < window:
-            clip = np.tile(clip, -(-window // len(clip)))
-        return level_normalised(clip[:window])
+            clip = np.zeros(self.window, np.float32)
+        if len(clip) < self.window:
+            clip = np.tile(clip, -(-self.window // len(clip)))
+        return level_normalised(clip[: self.window])
 
-    def embed(self, clips: list[np.ndarray], batch: int = 32, window_s: Optional[float] = None) -> np.ndarray:
-        """Unit embeddings (n, 256) of clips each tiled or cut to ``window_s`` (default: the
-        encoder's window; the network's time is linear in it)."""
+    def embed(self, clips: list[np.ndarray], batch: int = 32) -> np.ndarray:
         if not clips:
             return np.zeros((0, 256), np.float32)
-        window = self.window if window_s is None else int(round(window_s * SAMPLE_RATE))
         out = []
         for i in range(0, len(clips), batch):
-            mels = np.stack([mel_frames(self._fit(c, window)) for c in clips[i : i + batch]])
+            mels = np.stack([mel_frames(self._fit(c)) for c in clips[i : i + batch]])
             out.append(self.session.run(None, {"mels": mels})[0])
         emb = np.concatenate(out).astype(np.float32)
         return emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)

@@ -32,7 +32,7 @@ from analyzer.pipeline import PipelineOptions  # noqa: E402
 
 def diarize_parts(reports: list[dict], audio_s: float) -> dict:
     """Compute seconds per audio second of each part of the diarize stage over ``reports``."""
-    keys = ("diarize_vad", "diarize_embed", "diarize_cluster", "diarize_pitch", "diarize_agent", "diarize_reseg")
+    keys = ("diarize_vad", "diarize_embed", "diarize_cluster", "diarize_pitch", "diarize_agent")
     return {k: round(sum(r["timings"]["stages_s"].get(k, 0.0) for r in reports) / max(audio_s, 1e-9), 5) for k in keys}
 
 
