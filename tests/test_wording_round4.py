@@ -80,7 +80,7 @@ def test_a_canned_apology_names_the_problem_only_by_a_setback_word(judge, apolog
 
 @pytest.mark.parametrize("apology", [
     "Sorry, that's a really common fault with this model.",
-    "Sorry, it's a known bug, nothing more.",
+    "Sorry, it's a typical bug with that model.",
     "Sorry about that, it could have been a whole lot worse.",
 ])
 def test_normalising_the_fault_is_minimizing(judge, apology):
