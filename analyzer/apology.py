@@ -59,7 +59,19 @@ _SLANG_PAIRS = {("brain", "fade"), ("brain", "fart"), ("boo", "boo"), ("janey", 
 _OWNED = ("bad", "mistake", "fault", "error", "blunder", "oversight", "screw-up", "slip-up", "goof",
           "goof-up", "cock-up", "balls-up", "muck-up", "mess-up", "howler", "slip", "boo-boo", "booboo")
 # "a goof on our end": slang owning-up by where the fault lies.
-_SLANG_OWNED = ("goof", "goof-up", "cock-up", "balls-up", "muck-up", "mess-up", "howler", "boo-boo", "booboo")
+_SLANG_OWNED = ("goof", "goof-up", "cock-up", "balls-up", "muck-up", "mess-up", "howler", "boo-boo", "booboo",
+                "clanger", "screw-up", "stuff-up", "slip-up", "fail")
+# Owning up by an erring verb, said by "we" / "I" ("we totally messed that up", "I kind of
+# fumbled that one", "we've made a right mess of that"): the class, not a list of phrases
+# (round 4: keyword-free casual apologies were lost to the finder whenever their verb was new).
+_FIRST_PERSON_SUBJECTS = ("we", "i", "we've", "i've", "weve", "ive", "we'd", "i'd")
+_HEDGES = ("totally", "really", "completely", "properly", "royally", "absolutely", "well", "kind", "kinda",
+           "sort", "sorta", "of", "a", "bit", "just", "have", "proper", "right", "rather", "truly", "clearly")
+_ERRING_VERBS = ("messed", "goofed", "botched", "fumbled", "screwed", "stuffed", "mucked", "bungled",
+                 "flubbed", "fluffed", "bodged", "blew", "cocked", "borked", "fudged", "boobed")
+_MESS_NOUNS = ("mess", "hash", "hames", "muddle", "pig's", "dog's", "botch", "balls-up", "cock-up", "hash-up")
+# Two-token erring nouns ("our stuff up", "a screw up on our end").
+_ERRING_PAIRS = ("stuff", "screw", "cock", "muck", "mess", "slip", "balls", "goof", "foul", "hash")
 # A question closed by a tag ("no harm done, eh?") asks the customer nothing; "right?" and
 # "yeah?" only when it says nothing of "you" ("you said Tuesday, right?" checks a detail).
 _TAGS = ("eh", "hey", "huh", "innit", "aye", "hmm")
@@ -181,7 +193,32 @@ def keyword_at(tokens: Sequence[str], i: int, sentence_start: bool = False) -> O
         return 2
     if t == "pardon":
         return 1  # judged as a repeat request or not by the sentence test below
-    return _keyword_free_at(t, nxt, nxt2, sentence_start)
+    return _keyword_free_at(t, nxt, nxt2, sentence_start) or _owning_at(tokens, i)
+
+
+def _owning_at(tokens: Sequence[str], i: int) -> Optional[int]:
+    """Owning up in other words: "we (kind of) fumbled that", "we've made a right mess of
+    it", "our stuff up", "a screw up on our end", "rookie error", "silly me", "that one's on
+    us".  Returns the token count from ``tokens[i]`` to the erring word."""
+    t, rest = tokens[i], list(tokens[i + 1:i + 6]) + [""] * 5
+    if t in _FIRST_PERSON_SUBJECTS:
+        for j, w in enumerate(rest[:4]):
+            if w in _ERRING_VERBS:
+                return j + 2
+            if w == "made" and any(m in _MESS_NOUNS for m in rest[j + 1:j + 5]):
+                return j + 2 + next(k for k, m in enumerate(rest[j + 1:j + 5]) if m in _MESS_NOUNS) + 1
+            if w not in _HEDGES:
+                return None
+        return None
+    if t in ("our", "my") and rest[0] in _ERRING_PAIRS and rest[1] == "up":
+        return 3
+    if t in _ERRING_PAIRS and rest[0] == "up" and rest[1] == "on" and rest[2] in ("our", "my"):
+        return 4
+    if (t, rest[0]) in (("rookie", "error"), ("rookie", "mistake"), ("silly", "me")):
+        return 2
+    if t in ("one's", "ones") and rest[0] == "on" and rest[1] in ("me", "us"):
+        return 3
+    return None
 
 
 def _keyword_free_at(t: str, nxt: str, nxt2: str, sentence_start: bool = False) -> Optional[int]:

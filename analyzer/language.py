@@ -33,12 +33,10 @@ from .events import Flag, Word
 from .normalise import Normaliser, Token
 from .phrasebook import PhraseBook, phrase_file
 from .phrasematch import CompiledPhrases
+from .wording_naming import ProblemNaming
 from .wording_transcript import Transcript as _Transcript, clean_quote as _clean_quote
 
 LANGUAGE_KINDS = ("qualified", "minimizing", "casual", "scripted", "no_empathy", "no_action")
-# Content words a sentence before the apology needs to state the customer's case (one
-# is often a stray noun: "Your complaint reference ...").
-CASE_MIN_CONTENT = 2
 
 
 @dataclass
@@ -123,13 +121,7 @@ class WordingJudge:
         self.normaliser = Normaliser(options.language, self.book)
         self._phrases = CompiledPhrases(self.book, self.normaliser)
         self.normaliser.set_fuzzy_vocabulary(self._phrases.vocabulary)
-        self._unnamed = set(self._phrases.set_lemmas("unnamed")) | set(self.book.sets.get("unnamed", []))
-        self._setback = set(self._phrases.set_lemmas("setback")) | set(self.book.sets.get("setback", []))
-        self._size = set(self._phrases.set_lemmas("small")) | {"bit", "touch", "spot"}
-        self._generic_problem = set(self._phrases.set_lemmas("problem")) | set(self.book.sets.get("problem", []))
-        self._handling = set(self._phrases.set_lemmas("handling")) | set(self.book.sets.get("handling", []))
-        self._stop_words = self.normaliser.stop_words
-        self._min_content = 1
+        self._naming = ProblemNaming(self._phrases, self.book, self.normaliser.stop_words, options.same_turn_pause_s)
         self._apology_words = set(self._phrases.set_lemmas("apology")) | {"forgive", "pardon", "excuse"}
         self.model, self.model_warning = None, None
         if options.model:
@@ -271,109 +263,18 @@ class WordingJudge:
     def _no_empathy(self, tr: _Transcript) -> Optional[Flag]:
         window = self.options.empathy_window_s
         found = self._in(self._phrases.find(tr.doc, "empathy"), self._near(tr, window, self.options.empathy_after_s))
-        blame = self._qualifier_start(tr)
-        if [m for m in found if not blame <= m.start < tr.apology_tokens.stop]:
-            return None  # "sorry, but you should have told us you were moving" acknowledges nothing
-        if self._names_problem(tr, window):
+        blame = self._naming.qualifier_start(tr)
+        # "sorry, but you should have told us you were moving" acknowledges nothing, nor
+        # does a canned "we're sorry to hear about your experience"
+        if [m for m in found if not blame <= m.start < tr.apology_tokens.stop
+                and not self._naming.formula_acknowledgement(tr, m)]:
+            return None
+        before = range(self._near(tr, window, 0.0).start, tr.apology_tokens.start)
+        if self._naming.names_problem(tr, before):
             return None
         return _flag("no_empathy", (
             f"no acknowledgement of the customer's situation or feeling within {window:g} s "
             f'of the apology "{tr.apology_quote()}" (e.g. {self._examples("empathy")})'))
-
-    def _names_problem(self, tr: _Transcript, window_s: float) -> bool:
-        """The apology says what went wrong ("sorry the engineer didn't show", "oops, wrong
-        size went out", even "it's only one missing grade"), or the words just before it
-        tell of a setback.  Blame after a qualifier and canned formulas name nothing."""
-        span = tr.apology_tokens
-        before = range(self._near(tr, window_s, 0.0).start, span.start)
-        if self._tells_case(tr, before):
-            return True  # "So the parcel is still in transit." then any apology
-        stop = self._qualifier_start(tr)
-        # what the apology plays down it still names ("sorry, it's only a bit of dust"),
-        # but a canned formula names nothing, whatever follows it
-        scripted = any(span.start <= m.start < span.stop for m in self._phrases.find(tr.doc, "scripted"))
-        played_down, cut = set(), stop
-        for m in self._phrases.find(tr.doc, "minimizing"):
-            if m.start > span.start:  # what follows "it's only" / "at least" names it only ...
-                cut = min(cut, m.start)
-            played_down.update(range(m.start, m.end))
-        owning = {i for m in self._phrases.find(tr.doc, "casual") for i in range(m.start, m.end)}
-        content = 0
-        for i in range(span.start, stop if not scripted else span.start):
-            tok = tr.doc[i]
-            if self._any_formula(tr, i):
-                break  # "we regret any disruption to your travel plans" names nothing
-            if i in owning or not tok.is_alpha or len(tok.text) <= 2 or tok.norm_ in self._stop_words \
-                    or tok.lemma_ in self._unnamed or tok.norm_ in self._unnamed:
-                continue
-            if i < cut and i not in played_down:
-                content += 1
-            elif self._named_played_down(tr, i):
-                content += 1
-        if content >= self._min_content:
-            return True
-        return self._tells_setback(tr, before, played_down) or self._tells_setback(tr, self._said_next(tr), played_down)
-
-    def _named_played_down(self, tr: _Transcript, i: int) -> bool:
-        """Token ``i``, said while the problem is played down, still names it: a setback
-        word ("it's only a day late", "one missing grade", "the small delay") or the noun a
-        size word shrinks ("a tiny scuff", "a bit of dust"); not a generic "glitch"."""
-        tok = tr.doc[i]
-        if tok.lemma_ in self._setback or tok.norm_ in self._setback:
-            return True
-        j = i - 1
-        while j > tr.apology_tokens.start and tr.doc[j].norm_ in ("of", "a", "an"):
-            j -= 1
-        return tr.doc[j].lemma_ in self._size and tok.lemma_ not in self._generic_problem
-
-    def _qualifier_start(self, tr: _Transcript) -> int:
-        """Token where a qualifier in the apology starts ("sorry, but you ..."; a
-        conditional "sorry if ..." from its apology word on); the apology end if none."""
-        span = tr.apology_tokens
-        for match in self._phrases.find(tr.doc, "qualified"):
-            if span.start <= match.start < span.stop:
-                return match.start
-        return span.stop
-
-    def _any_formula(self, tr: _Transcript, i: int) -> bool:
-        """Token ``i`` opens a generic "any ..." object ("for any inconvenience", "regret
-        any disruption"): what follows is a formula, not what went wrong."""
-        return tr.doc[i].norm_ == "any" and i > tr.apology_tokens.start
-
-    def _tells_case(self, tr: _Transcript, tokens: range) -> bool:
-        """A sentence before the apology states the customer's case in its own words ("So
-        the parcel is still showing as in transit."): at least ``CASE_MIN_CONTENT`` content
-        words that are not call handling ("Thank you for holding.", "Your reference ends
-        four two seven.", "Right, let me just pull that up.")."""
-        if not len(tokens):
-            return False
-        sentence, count = None, 0
-        for i in tokens:
-            tok = tr.doc[i]
-            if tok.sent.start != sentence:
-                sentence, count = tok.sent.start, 0
-            if tok.is_alpha and len(tok.text) > 2 and tok.norm_ not in self._stop_words \
-                    and not ({tok.lemma_, tok.norm_} & (self._handling | self._unnamed)) and not tok.like_num:
-                count += 1
-                if count >= CASE_MIN_CONTENT:
-                    return True
-        return False
-
-    def _tells_setback(self, tr: _Transcript, tokens: range, played_down: set[int]) -> bool:
-        """A setback word among ``tokens`` ("Don't worry." plays down, it tells of nothing)."""
-        return any(i not in played_down and (tr.doc[i].lemma_ in self._setback or tr.doc[i].norm_ in self._setback)
-                   for i in tokens)
-
-    def _said_next(self, tr: _Transcript) -> range:
-        """The sentence said straight after the apology when it is no turn to action:
-        recognition splits "My bad, that's a double charge" into two sentences."""
-        start = tr.apology_tokens.stop
-        if start >= len(tr.doc) or tr.pause_before(start) > self.options.same_turn_pause_s:
-            return range(0)
-        stop = next((i for i in range(start + 1, len(tr.doc)) if tr.doc[i].is_sent_start), len(tr.doc))
-        if any(start <= a.start < stop for a in self._phrases.find(tr.doc, "action")):
-            return range(0)
-        return range(start, stop)
 
     def _no_action(self, tr: _Transcript, actions: list[Span]) -> Optional[Flag]:
         window = self.options.action_window_s

@@ -5,9 +5,10 @@
 
 Data: ``benchmarks/wording_eval/<set>.jsonl``, one item per line
 ``{"id", "before", "apology", "after", "is_apology", "labels", "industry"}`` (written by
-authors who never saw the rules; see that folder's README).  ``untuned`` is never tuned
-on: only its aggregate scores are printed, never its items (``--show-errors`` is refused),
-except for ``untuned2``, which is tuning material from round 3 on (``TUNED_ON``).
+authors who never saw the rules; see that folder's README).  A held-out set is never
+tuned on: only its aggregate scores are printed, never its items (``--show-errors`` is
+refused).  Held out since round 4: ``untuned4`` and later sets (``held_out``); ``untuned``,
+``untuned2`` and ``untuned3`` are tuning material now.
 
 Two stages, scored the same way:
 - text: the item's words get synthetic times (``bench_language.item_words``); the apology
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -40,16 +42,25 @@ from benchmarks.bench_language import _scores, item_words  # noqa: E402
 
 KINDS = ("qualified", "minimizing", "casual", "scripted", "no_empathy", "no_action")
 DATA = ROOT / "benchmarks" / "wording_eval"
-AUDIO_CACHE = ROOT / "benchmarks" / "out" / "wording_eval"
+# The synthesised calls: shared generated audio; WORDING_AUDIO_CACHE moves it (a helper
+# writes only into its own subfolder of benchmarks/out).
+AUDIO_CACHE = Path(os.environ.get("WORDING_AUDIO_CACHE", ROOT / "benchmarks" / "out" / "wording_eval"))
 VOICES = ("joe", "hibari", "espeak")
 TURN_PAUSE_S = 0.6
 ACTION_WINDOW_S = 8.0  # the pipeline hands the judge this much "after" (LanguageOptions)
 
 
 # tune: looked at and tuned on; untuned*: scored blind, only aggregates ever printed,
-# except the untuned sets that later rounds tune on (untuned2 from round 3 on).
-TUNED_ON = ("untuned2",)
+# until a later round tunes on it (untuned2 from round 3 on, untuned and untuned3 from
+# round 4 on). The first set still held out is untuned4: it and every later one is refused.
+FIRST_HELD_OUT = 4
 SETS = tuple(sorted(p.stem for p in DATA.glob("*.jsonl")))
+
+
+def held_out(name: str) -> bool:
+    """Whether a set is still held out: ``untuned4``, ``untuned5``, ... (never shown)."""
+    match = re.match(r"untuned(\d+)", name)
+    return bool(match) and int(match.group(1)) >= FIRST_HELD_OUT
 
 
 def load_items(name: str) -> list[dict]:
@@ -207,14 +218,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tag", default="current", help="name of this run in the results file")
     parser.add_argument("--asr-prompt", default=None, help="audio stage: Whisper initial prompt (experiment)")
     parser.add_argument("--casual-redecode", action="store_true", help="audio stage: as `analyze --casual-redecode`")
-    parser.add_argument("--show-errors", action="store_true", help="print mis-scored items (tune and TUNED_ON sets only)")
+    parser.add_argument("--show-errors", action="store_true", help="print mis-scored items (refused on held-out sets)")
     parser.add_argument("--compare", nargs="+", metavar="TAG",
                         help="print the README table of recorded runs of --set and exit")
     args = parser.parse_args(argv)
     if args.compare:
         print(side_by_side(args.set_name, *args.compare))
         return 0
-    if args.show_errors and args.set_name.startswith("untuned") and args.set_name not in TUNED_ON:
+    if args.show_errors and held_out(args.set_name):
         parser.error(f"the {args.set_name} set is scored blind: its items are never shown")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
