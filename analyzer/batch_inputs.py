@@ -15,9 +15,9 @@ from typing import Iterable, Optional, Sequence
 
 from . import __version__
 from .audio import SUPPORTED_SUFFIXES
+from .checksums import file_sha256
 from .report import SCHEMA
 
-CHUNK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -84,11 +84,7 @@ def _unique_names(found: Iterable[tuple[Path, str]]) -> list[CallInput]:
 
 def content_sha256(path: Path) -> str:
     """sha256 of the file's bytes (read in 1 MiB chunks).  Raises OSError."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return file_sha256(path)
 
 
 def _package_versions() -> dict[str, str]:

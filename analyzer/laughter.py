@@ -27,6 +27,7 @@ from typing import Optional
 import numpy as np
 
 from analyzer.audio import frame_levels_db
+from analyzer.checksums import verify_sha256
 from analyzer.events import LaughterSegment
 
 SR = 16000
@@ -49,6 +50,10 @@ DEFAULT_POST = {
     "merge_gap_s": 0.3,
     "gate_dbfs": -55.0,  # windows whose 95th-percentile 10 ms level is below this score 0
 }
+
+
+# models/laughter.onnx as trained (models/train_laughter.py; models/README.md).
+LAUGHTER_SHA256 = "fb989fc53666651aecd9f0bd5b34df9687bdfa8f9cd2fa1097a9e5a75ad3fc9f"
 
 
 def _model_dir() -> Path:
@@ -249,6 +254,8 @@ class LaughterDetector:
         import onnxruntime as ort
 
         path = Path(model_path) if model_path is not None else _model_dir() / "laughter.onnx"
+        if model_path is None:  # the shipped model; a user's own is theirs
+            verify_sha256(path, LAUGHTER_SHA256, "laughter model")
         meta_path = path.with_suffix(".json")
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
         self.meta = meta

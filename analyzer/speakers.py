@@ -16,7 +16,6 @@ window are tiled to the window length (the network's final state needs ~1 s of i
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +25,7 @@ from typing import Optional
 import numpy as np
 
 from .audio import SAMPLE_RATE
+from .checksums import verify_sha256
 from .vad import FRAME, FRAME_S, VadOptions, initial_state, speech_probabilities
 
 ENCODER_FILE = "speaker_encoder.onnx"
@@ -127,9 +127,7 @@ def level_normalised(samples: np.ndarray, target_dbfs: float = TARGET_DBFS) -> n
 def _encoder_session(path: str):
     import onnxruntime
 
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    if digest != ENCODER_SHA256:
-        raise RuntimeError(f"{path}: sha256 {digest[:12]}... is not the shipped speaker encoder's")
+    verify_sha256(Path(path), ENCODER_SHA256, "speaker encoder")
     opts = onnxruntime.SessionOptions()
     opts.intra_op_num_threads = 1
     opts.inter_op_num_threads = 1
@@ -154,10 +152,7 @@ def encoder_path() -> Path:
 @lru_cache(maxsize=1)
 def _projection(path: str) -> tuple[np.ndarray, np.ndarray]:
     """(mean float32 (256,), projection float32 (256, 32)) of the shipped LDA, sha256-checked."""
-    data = Path(path).read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != PROJECTION_SHA256:
-        raise RuntimeError(f"{path}: sha256 {digest[:12]}... is not the shipped voice projection's")
+    verify_sha256(Path(path), PROJECTION_SHA256, "voice projection")
     with np.load(path, allow_pickle=False) as npz:
         return npz["mean"].astype(np.float32), npz["projection"].astype(np.float32)
 

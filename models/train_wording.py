@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analyzer.textmodel import ENCODER_SHA256, HEADS_PATH, SentenceEncoder, features, head_text  # noqa: E402
+from analyzer.textmodel import ENCODER_SHA256, HEADS_PATH, SentenceEncoder, features, head_text, sha256  # noqa: E402
 from models.wording_corpus import corpus  # noqa: E402
 
 # Flag -> what its head reads (analyzer.textmodel.INPUTS).
@@ -185,6 +185,7 @@ def main() -> int:
             "seconds": round(time.perf_counter() - started, 1)}
     HEADS_PATH.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
     print(f"wrote {HEADS_PATH.relative_to(ROOT)} ({time.perf_counter() - started:.0f} s)")
+    print(f"{HEADS_PATH.name} sha256 {sha256(HEADS_PATH)}: set analyzer/textmodel.py HEADS_SHA256 (checked on load)")
     return 0
 
 
@@ -225,6 +226,7 @@ def retune_thresholds() -> int:
         print(f"{kind:<11} threshold {t:.3f} clear<{clear:.3f}  tune P {at['precision']} R {at['recall']}")
     np.savez_compressed(HEADS_PATH, **data)
     HEADS_PATH.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
+    print(f"{HEADS_PATH.name} sha256 {sha256(HEADS_PATH)}: set analyzer/textmodel.py HEADS_SHA256 (checked on load)")
     return 0
 
 
