@@ -33,12 +33,13 @@ from .events import (
     WordsEvent,
 )
 from .judge import judge_delivery, pace_band
-from .measures import CHUNK_S, SENTENCE_PAUSE_S, BaselineTracker, compare, delivery_window, measure_span
+from .delivery import breath_group, measure_apology, runs_outside
+from .measures import SENTENCE_PAUSE_S, BaselineTracker, compare, measure_span
 from .open_apologies import OpenApologies
 from .pitch import PitchTrack, align_octave, track_pitch
 from .transcribe import Transcriber, transcribe_packed
 from .vad import Utterance, UtteranceSegmenter, VadOptions
-from .wording_redecode import CasualRedecoder, Heard
+from .wording_redecode import CasualRedecoder, Heard, heard_context
 
 RECENT_S = 30.0  # words kept for context windows
 # A bare "Sorry." ending an utterance waits this long (s of transcribed audio) for the next
@@ -341,27 +342,16 @@ class Pipeline:
         if not waited and self.options.hold_for_baseline_s > 0 and not _established(baseline):
             self._unjudged.append(_Held(apology, pitch, words, recent, list(later), heard))
             return []
-        breath = self._delivery_window(apology, words)
-        self._measured.append((breath[0].start, breath[-1].end))
-        window = delivery_window(apology.words, words, thresholds.rushed.min_syllables, enough_s=CHUNK_S)
-        measures = measure_span(window, pitch, (apology.keyword_start, apology.keyword_end))
-        if len(window) > len(apology.words):
-            measures = replace(measures, measured_start_s=window[0].start, measured_end_s=window[-1].end)
-        measures = replace(measures, breath_start_s=breath[0].start, breath_end_s=breath[-1].end)
-        measures = compare(measures, baseline, thresholds.rushed.population_log_spread, thresholds.rushed.spread_prior_sentences)
+        measures = measure_apology(apology, words, pitch, baseline, thresholds)
+        self._measured.append((measures.breath_start_s, measures.breath_end_s))
         flags = tuple(judge_delivery(measures, baseline, thresholds))
         judged = JudgedApology(apology, measures, baseline, flags, self.now())
         before = [w for w in recent + words if w.end <= apology.start]
         after = [w for w in list(words) + list(later) if w.start >= apology.end]
         events: list[Event] = [replace(apology, emitted_at_s=self.now())]
         events += [self.open.flag_event(f, apology) for f in flags]
-        events += self.open.add(judged, before, after, _heard_context(heard, apology, recent, later))
+        events += self.open.add(judged, before, after, heard_context(heard, apology, recent, later))
         return events
-
-    def _delivery_window(self, apology: ApologyEvent, words: Sequence[Word]) -> list[Word]:
-        """The words ``apology``'s delivery is measured over: its breath group in its
-        utterance ``words`` (analyzer.measures.delivery_window)."""
-        return delivery_window(apology.words, words, self.options.thresholds.rushed.min_syllables)
 
     def _update_baseline(self, words: list[Word], apologies: list[ApologyEvent], pitch: PitchTrack) -> None:
         """Stretches of the utterance outside the apologies' measured breath groups go into
@@ -369,18 +359,12 @@ class Pipeline:
         "I'm sorry, I think I put you through..." would raise the usual pitch it is judged
         against); all of it into the whole-call profile."""
         self.profile.add(words, pitch)
-        windows = [self._delivery_window(a, words) for a in apologies]
+        windows = [breath_group(a, words, self.options.thresholds) for a in apologies]
         spans = [(min(a.start, w[0].start), max(a.end, w[-1].end)) if w else (a.start, a.end) for a, w in zip(apologies, windows)]
         spans += [(lo, hi) for lo, hi in self._measured if hi > words[0].start]  # a held apology's window reaching into this utterance
         self._measured = [(lo, hi) for lo, hi in self._measured if hi > words[-1].end]
-        run: list[Word] = []
-        for word in words:
-            if any(lo <= word.start < hi or lo < word.end <= hi for lo, hi in spans):
-                self.baseline.add(run, pitch)
-                run = []
-            else:
-                run.append(word)
-        self.baseline.add(run, pitch)
+        for run in runs_outside(words, spans):
+            self.baseline.add(run, pitch)
 
     def _remember_words(self, words: list[Word]) -> None:
         self._recent_words.extend(words)
@@ -403,13 +387,3 @@ def run_to_end(pipeline: Pipeline, samples: np.ndarray, block_s: float = 1.0, on
     events += pipeline.finish()
     return events
 
-
-def _heard_context(heard: Optional[Heard], apology: ApologyEvent, recent: list[Word],
-                   later: Sequence[Word]) -> Optional[tuple[list[Word], list[Word], list[Word]]]:
-    """(apology, before, after) words of the casual re-recognition for the wording judge."""
-    if heard is None or (apology.start, apology.end) not in heard.apology_words:
-        return None
-    alt = heard.apology_words[(apology.start, apology.end)]
-    before = [w for w in recent + heard.words if w.end <= alt[0].start]
-    after = [w for w in heard.words + list(later) if w.start >= alt[-1].end]
-    return alt, before, after

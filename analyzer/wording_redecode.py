@@ -97,3 +97,14 @@ def _on_first_words(alt: ApologyEvent, words: Sequence[Word]) -> Optional[Apolog
     return ApologyEvent(start=span[0].start, end=span[-1].end, text="".join(w.text for w in span).strip(),
                         keyword=alt.keyword, keyword_start=max(alt.keyword_start, span[0].start),
                         keyword_end=min(alt.keyword_end, span[-1].end), words=span, emitted_at_s=alt.emitted_at_s)
+
+
+def heard_context(heard: Optional[Heard], apology: ApologyEvent, recent: list[Word],
+                  later: Sequence[Word]) -> Optional[tuple[list[Word], list[Word], list[Word]]]:
+    """(apology, before, after) words of the casual re-recognition for the wording judge."""
+    if heard is None or (apology.start, apology.end) not in heard.apology_words:
+        return None
+    alt = heard.apology_words[(apology.start, apology.end)]
+    before = [w for w in recent + heard.words if w.end <= alt[0].start]
+    after = [w for w in heard.words + list(later) if w.start >= alt[-1].end]
+    return alt, before, after

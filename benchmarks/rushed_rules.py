@@ -33,10 +33,11 @@ from analyzer.measures import judged_log_spread  # noqa: E402
 T = load_thresholds().rushed
 POP = T.population_log_spread  # real speech's median spread (calibrate.py)
 MIN_SENTENCES = 4  # the baseline's min_spread_sentences
+ROUND3_MIN_SYLLABLES = 6  # the variants below judged apologies of 6+ syllables until round 4
 
 
-def _gate(rate_sps: float, syllables: int) -> bool:
-    return syllables >= T.min_syllables and rate_sps >= T.min_rate_sps
+def _gate(rate_sps: float, syllables: int, min_syllables: int = ROUND3_MIN_SYLLABLES) -> bool:
+    return syllables >= min_syllables and rate_sps >= T.min_rate_sps
 
 
 def _z(ratio: float, spread: float) -> float:
@@ -66,11 +67,19 @@ def spread_pooled(rate, ratio, syl, own, n):
     return _gate(rate, syl) and _z(ratio, judged_log_spread(own, n, POP, MIN_SENTENCES)) >= T.min_rate_z
 
 
-VARIANTS: dict[str, Variant] = {
-    "ratio 1.4x (previous)": ratio_rule,
-    "spread z 1.8, the agent's own": spread_rule,
-    "spread, floored at real speech's 0.182": spread_floored,
-    "spread pooled with real speech's (4 sentences' weight)": spread_pooled,
+def spread_pooled_5_syllables(rate, ratio, syl, own, n):
+    """Today's rule judged from 5 syllables ("Sorry, go ahead.") instead of 6; its null rate
+    is over the real sentences it may judge (5+ syllables)."""
+    return _gate(rate, syl, 5) and _z(ratio, judged_log_spread(own, n, POP, MIN_SENTENCES)) >= T.min_rate_z
+
+
+# Each variant with the fewest syllables it judges (its null rate is over those sentences).
+VARIANTS: dict[str, tuple[Variant, int]] = {
+    "ratio 1.4x (previous)": (ratio_rule, ROUND3_MIN_SYLLABLES),
+    "spread z 1.8, the agent's own": (spread_rule, ROUND3_MIN_SYLLABLES),
+    "spread, floored at real speech's 0.182": (spread_floored, ROUND3_MIN_SYLLABLES),
+    "spread pooled with real speech's (4 sentences' weight) (round 3)": (spread_pooled, ROUND3_MIN_SYLLABLES),
+    "spread pooled, from 5 syllables (round 4)": (spread_pooled_5_syllables, 5),
 }
 
 
@@ -92,9 +101,10 @@ def score_reports(folders: list[Path], variant: Variant) -> dict:
     return tally.summary()["flags"]["rushed"]
 
 
-def null_rate(spans: list[dict], variant: Variant, channel: str) -> float:
-    """Share of real non-apology sentences (of min_syllables+) the variant flags."""
-    rows = [r for r in spans if r["channel"] == channel and r["syllables"] >= T.min_syllables and r["rate_ratio"]]
+def null_rate(spans: list[dict], variant: Variant, channel: str, min_syllables: int = ROUND3_MIN_SYLLABLES) -> tuple[float, int]:
+    """Share of real non-apology sentences (of min_syllables+) the variant flags, and how
+    many sentences that is over."""
+    rows = [r for r in spans if r["channel"] == channel and r["syllables"] >= min_syllables and r["rate_ratio"]]
     per_file = {}
     for r in rows:
         per_file[r["file"]] = per_file.get(r["file"], 0) + 1
@@ -104,7 +114,7 @@ def null_rate(spans: list[dict], variant: Variant, channel: str) -> float:
         variant(r["rate_sps"], r["rate_ratio"], r["syllables"], r["rate_log_spread"], int(r.get("rate_sentences") or per_file[r["file"]] - 1))
         for r in rows
     ]
-    return sum(fired) / len(fired)
+    return sum(fired) / len(fired), len(fired)
 
 
 def main() -> int:
@@ -115,12 +125,13 @@ def main() -> int:
     args = parser.parse_args()
     spans = json.loads(args.calibration.read_text())["spans"]
     record = {"reports": [str(f) for f in args.reports], "variants": {}}
-    print(f"{'variant':<56} {'F1':>5} {'P':>5} {'R':>5}  tp/fp/fn  null wideband / telephone")
-    for name, variant in VARIANTS.items():
+    print(f"{'variant':<66} {'F1':>5} {'P':>5} {'R':>5}  tp/fp/fn  null wideband / telephone")
+    for name, (variant, min_syllables) in VARIANTS.items():
         s = score_reports(args.reports, variant)
-        null = {c: round(null_rate(spans, variant, c), 4) for c in ("wideband", "telephone")}
-        record["variants"][name] = {"rushed": s, "null_false_flag_rate": null}
-        print(f"{name:<56} {s['f1']:5.2f} {s['precision']:5.2f} {s['recall']:5.2f}  {s['tp']}/{s['fp']}/{s['fn']}  {null['wideband']:.3f} / {null['telephone']:.3f}")
+        rates = {c: null_rate(spans, variant, c, min_syllables) for c in ("wideband", "telephone")}
+        null = {c: round(rate, 4) for c, (rate, _n) in rates.items()}
+        record["variants"][name] = {"rushed": s, "null_false_flag_rate": null, "null_sentences": {c: n for c, (_r, n) in rates.items()}}
+        print(f"{name:<66} {s['f1']:5.2f} {s['precision']:5.2f} {s['recall']:5.2f}  {s['tp']}/{s['fp']}/{s['fn']}  {null['wideband']:.3f} / {null['telephone']:.3f}")
     if args.out:
         args.out.write_text(json.dumps(record, indent=1))
     return 0
