@@ -69,6 +69,7 @@ def main() -> int:
     parser.add_argument("--no-laughter", action="store_true", help="skip the laughter detector")
     parser.add_argument("--live-asr", action="store_true", help="transcribe each utterance on its own, as `sincerity live` does, instead of packing 24 s per Whisper call")
     parser.add_argument("--beam-size", type=int, default=None, help="Whisper beam size (default: the transcriber's)")
+    parser.add_argument("--model", default=None, help="Whisper model as for `analyze --model` (default: the embedded tiny.en)")
     parser.add_argument("--running-baseline", action="store_true", help="judge against the baseline heard before each apology (live) instead of the whole call's")
     parser.add_argument("--asr-cache", type=Path, default=None, help="folder caching Whisper's words per utterance")
     parser.add_argument("--reports", type=Path, default=None, help="folder to write every call's report to")
@@ -87,6 +88,8 @@ def main() -> int:
         options = replace(options, pipeline=replace(options.pipeline, laughter=False))
     if args.beam_size is not None:
         options = replace(options, transcriber=replace(options.transcriber, beam_size=args.beam_size))
+    if args.model is not None:
+        options = replace(options, transcriber=replace(options.transcriber, model=args.model))
     if args.live_asr:
         options = replace(options, pipeline=replace(options.pipeline, asr_pack_s=0.0))
     if args.hold_for_baseline is not None:
@@ -129,7 +132,7 @@ def main() -> int:
             print(f"{name:<16} " + "  ".join(f"{f1[k]['f1']:.2f}" for k in TONE_FLAGS))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     baseline = "whole call" if getattr(options, "whole_call_baseline", False) else "running (heard before the apology)"
-    setup = {"asr": "per utterance (live)" if args.live_asr else "packed 24 s (analyze)", "baseline": baseline, "beam_size": options.transcriber.beam_size, "laughter": options.pipeline.laughter}
+    setup = {"asr": "per utterance (live)" if args.live_asr else "packed 24 s (analyze)", "baseline": baseline, "beam_size": options.transcriber.beam_size, "laughter": options.pipeline.laughter, "model": options.transcriber.model}
     folders = {name: tally.summary() for name, tally in per_folder.items()}
     record = {"setup": setup, "calls": len(calls), "apologies": apology, "flags": flags, "no_apology_tone_flags": no_apology_tone_flags, "per_folder": folders, "details": details}
     args.out.write_text(json.dumps(record, indent=1))
