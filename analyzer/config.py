@@ -36,7 +36,7 @@ class RushedThresholds:
 
     min_rate_ratio: float = 1.4
     min_rate_sps: float = 5.0
-    min_syllables: int = 5
+    min_syllables: int = 6
     min_rate_z: float = 1.8
     population_log_spread: float = 0.182
     spread_prior_sentences: float = 4.0

@@ -1,8 +1,8 @@
 """`rushed` on a short apology: "Sorry, go ahead." (5 syllables) said 1.6x faster than the
-agent's other sentences is flagged, and the same words at the agent's own speed are not
-(until round 4 the rule judged 6+ syllables only; calibrate.py's real sentences of 5+
-syllables are flagged no more often than those of 6+: README, How the thresholds were
-chosen)."""
+agent's other sentences measures fast, but a rate over 5 syllables is not judged (the rule
+needs 6: on the held-out untuned4 calls 5-syllable apologies at 1.63x and 1.70x were not
+rushed; README, How the thresholds were chosen), and the same words at the agent's own
+speed measure at the agent's pace."""
 
 import pytest
 
@@ -33,9 +33,9 @@ def short_apologies(analyzer):
     return found
 
 
-def test_a_fast_five_syllable_apology_is_rushed_and_the_same_words_at_the_agents_pace_are_not(short_apologies):
+def test_a_fast_five_syllable_apology_measures_fast_but_is_not_judged_rushed(short_apologies, analyzer):
     fast, usual = short_apologies
     assert fast["measures"]["syllables"] == usual["measures"]["syllables"] == 5, (fast["measures"], usual["measures"])
-    assert "rushed" in [f["kind"] for f in fast["flags"]], fast
-    assert "rushed" not in [f["kind"] for f in usual["flags"]], usual
     assert fast["measures"]["rate_vs_baseline"] > 1.3 > usual["measures"]["rate_vs_baseline"]
+    assert analyzer.options.pipeline.thresholds.rushed.min_syllables == 6
+    assert "rushed" not in [f["kind"] for f in fast["flags"] + usual["flags"]], (fast, usual)
