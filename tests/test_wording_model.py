@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from analyzer.apology import ApologyFinder
+from analyzer.checksums import file_sha256
 from analyzer.language import WordingJudge
 from tests.words import words_from
 
@@ -31,7 +32,7 @@ def judge():
 def test_encoder_loads_offline_from_the_wheel_and_checks_its_hashes(tmp_path):
     folder = textmodel.encoder_dir()
     for name, digest in textmodel.ENCODER_SHA256.items():
-        assert textmodel.sha256(folder / name) == digest
+        assert file_sha256(folder / name) == digest
     encoder = textmodel.SentenceEncoder(folder)
     same, paraphrase, unrelated = encoder.encode(
         ["I'm sorry for the long wait.", "Apologies for keeping you waiting so long.",
