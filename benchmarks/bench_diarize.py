@@ -61,7 +61,7 @@ def mfcc_features(clip):
 
 
 def whisper_features():
-    from analyzer.laughter import EncoderFeatures
+    from analyzer.encoder_features import EncoderFeatures
 
     enc = EncoderFeatures()
 

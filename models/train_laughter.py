@@ -14,7 +14,7 @@ noise (0-30 dB SNR), telephone band 300-3400 Hz + 8 kHz mu-law round trip, level
 -40..-3 dBFS peak.  Every augmented example only mixes clips of the same
 cross-validation fold, so per-fold models never see held-out speakers.
 
-Features come from ``analyzer.laughter.EncoderFeatures`` (the runtime's own code: Whisper
+Features come from ``analyzer.encoder_features.EncoderFeatures`` (the runtime's own code: Whisper
 tiny.en encoder states on 4 s chunks, mean and spread per 1 s window); the classifier is
 a scikit-learn logistic regression (standardisation inside) exported with skl2onnx.
 Every speech window (original + SPEECH_AUG augmented copies) is a training negative.
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -44,7 +43,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from analyzer.audio import frame_levels_db  # noqa: E402
-from analyzer.laughter import SR, DEFAULT_FEATURES, DEFAULT_POST, EncoderFeatures, LaughterDetector  # noqa: E402
+from analyzer.encoder_features import DEFAULT_FEATURES, SR, EncoderFeatures  # noqa: E402
+from analyzer.laughter import DEFAULT_POST, LaughterDetector  # noqa: E402
 
 SEED = 20240611
 N_FOLDS = 4
@@ -595,7 +595,7 @@ def main(argv=None) -> int:
     kinds = sorted({c.kind for c in clips})
     meta = {
         "model": "laughter detector: Whisper tiny.en encoder states (mean, spread per 1 s window) -> StandardScaler + logistic regression, scikit-learn -> ONNX (skl2onnx)",
-        "input": "features (batch, %d) float32 from analyzer.laughter.EncoderFeatures; output probabilities (batch, 2)" % X.shape[1],
+        "input": "features (batch, %d) float32 from analyzer.encoder_features.EncoderFeatures; output probabilities (batch, 2)" % X.shape[1],
         "features": dict(DEFAULT_FEATURES, **feat_params),
         "postprocess": dict(DEFAULT_POST, threshold=threshold),
         "training": {
