@@ -15,10 +15,16 @@ Variants of the span duration:
   nuclei       energy edges, and syllables counted acoustically (LevelTrack.nuclei_between)
                instead of from the transcript: the cross-check
 and of the decision: ``ratio`` (rate / the agent's pooled rate) or ``z`` (log ratio over the
-spread of the agent's own sentences' log rates, at least MIN_SENTENCES of them).
+agent's spread of sentence log rates pooled with real speech's as the judge pools it,
+``rushed.spread_prior_sentences``; outliers dropped as analyzer.measures.sentence_spread does),
+each at several syllable gates (``--gates 6,5,4``).  Every variant's threshold is the
+smallest whose false-flag rate on the null sentences, on the worse of the two channels, is at
+or below today's rule's (words, z, 6+ syllables) on the same sentences; found apologies are
+then re-judged and scored exactly as eval_accuracy.py scores (``score_call``), per report
+folder and in all, beside the reports' own flags.
 
-Run: python benchmarks/rate_study.py REPORTS_DIR [...] [--cache benchmarks/out/calibration_cache]
-(the cache is calibrate.py's transcripts).  Writes benchmarks/results/rate_study.json.
+Run: python benchmarks/rate_study.py REPORTS_DIR [...] [--cache CALIBRATE_CACHE]
+[--null-cache FILE.pkl] [--out FILE] (the cache is calibrate.py's transcripts).
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 from analyzer.audio import load_audio  # noqa: E402
 from benchmarks.voice_edges import FRAME_S, LevelTrack  # noqa: E402
 from analyzer.events import Word  # noqa: E402
-from analyzer.measures import syllables_of  # noqa: E402
+from analyzer.measures import judged_log_spread, sentence_spread, syllables_of  # noqa: E402
 from analyzer.wordspans import split_sentences  # noqa: E402
 
 VARIANTS = ("words", "energy", "articulation", "nuclei")
@@ -87,22 +93,21 @@ def sentence_rates(words, level, variant, exclude=()):
 
 
 def judge_stats(syll, seconds, sentences):
-    """rate, ratio to the pooled sentences, z against their spread (None if too few)."""
+    """(rate, ratio to the pooled sentences, the agent's own spread of ln sentence rates or
+    None, sentences it rests on): the baseline as analyzer.measures.BaselineTracker keeps
+    it (sentences of MIN_SYLLABLES+, outliers beyond OUTLIER_MADS dropped)."""
     rate = syll / seconds
     total_s = sum(t for _, t in sentences)
     if total_s <= 0:
-        return rate, None, None
+        return rate, None, None, 0
     pooled = sum(n for n, _ in sentences) / total_s
-    logs = np.log([n / t for n, t in sentences if n >= MIN_SYLLABLES])
-    z = spread = None
-    if len(logs) >= MIN_SENTENCES:
-        spread = float(np.std(logs, ddof=1))
-        z = float(np.log(rate / pooled) / max(spread, 1e-3))
-    return rate, rate / pooled, z, spread
+    n, spread = sentence_spread(np.log([n / t for n, t in sentences if n >= MIN_SYLLABLES]), MIN_SENTENCES)
+    return rate, rate / pooled, spread, n
 
 
-def null_rows(cache: Path, shared: Path):
-    from analyzer.apology import FinderOptions
+def null_rows(cache: Path, shared: Path, min_syllables: int):
+    """Every calibrate.py sentence of ``min_syllables``+ (its transcripts, ``cache``), each
+    variant's stats against the rest of its recording, wideband and through a telephone."""
     from benchmarks.calibrate import spans_of
     from benchmarks.synthesis import through_telephone
 
@@ -121,7 +126,7 @@ def null_rows(cache: Path, shared: Path):
             for lo, hi in spans_of(words):
                 span = words[lo:hi]
                 syll = syllables_of(span)
-                if syll < MIN_SYLLABLES:
+                if syll < min_syllables:
                     continue
                 rest = words[:lo] + words[hi:]
                 row = {"file": str(path), "channel": channel, "syllables": syll}
@@ -132,112 +137,131 @@ def null_rows(cache: Path, shared: Path):
                     row[variant] = judge_stats(max(count(span, level, variant), 1), span_seconds(span, level, variant), sentences)
                 else:
                     rows.append(row)
-    del FinderOptions
     return rows
 
 
-def eval_rows(report_dirs, eval_root: Path):
-    rows = []
+def eval_calls(report_dirs):
+    """Per kept report: (set, call, report, truth, per found apology its syllables and each
+    variant's stats over the window it was measured on, or None without words)."""
+    from analyzer.bench.accuracy import load_truth
+
+    calls = []
     for folder in report_dirs:
         for rpath in sorted(folder.rglob("*.report.json")):
             report = json.loads(rpath.read_text())
             call = Path(report["source"]["path"])
-            truth = json.loads(call.with_name(call.name + ".truth.json").read_text())
-            samples = load_audio(call, truth.get("agent_channel", "auto")).samples
-            level = LevelTrack.of(samples)
+            truth, channel = load_truth(call.with_name(call.name + ".truth.json"))
+            level = LevelTrack.of(load_audio(call, channel).samples)
             words = [Word(w["text"], w["start"], w["end"]) for w in report.get("words", [])]
             spans = [(a["measures"].get("measured_start_s") or a["start"], a["measures"].get("measured_end_s") or a["end"]) for a in report["apologies"]]
             spans = [(min(a, b["start"]), max(c, b["end"])) for (a, c), b in zip(spans, report["apologies"])]
-            for apology, (lo, hi) in zip(report["apologies"], spans):
+            stats = []
+            for lo, hi in spans:
                 span = [w for w in words if w.start >= lo - 1e-3 and w.end <= hi + 1e-3]
-                if syllables_of(span) < MIN_SYLLABLES:
+                if not span or span_seconds(span, level, "words") <= 0.05:
+                    stats.append(None)
                     continue
-                t = [t for t in truth["apologies"] if min(t["end"], apology["end"]) > max(t["start"], apology["start"])]
-                speed = t[0]["speed"] if t else 1.0
-                row = {"call": str(call), "voice": call.name.split("_")[2], "speed": speed, "rushed": "rushed" in (t[0]["expected_flags"] if t else []), "syllables": syllables_of(span), "flagged_today": any(f["kind"] == "rushed" for f in apology["flags"])}
+                row = {"syllables": syllables_of(span)}
                 for variant in VARIANTS:
-                    sentences = sentence_rates(words, level, variant, exclude=spans)
-                    row[variant] = judge_stats(max(count(span, level, variant), 1), span_seconds(span, level, variant), sentences)
-                rows.append(row)
-    return rows
+                    row[variant] = judge_stats(max(count(span, level, variant), 1), span_seconds(span, level, variant), sentence_rates(words, level, variant, exclude=spans))
+                stats.append(row)
+            calls.append((str(folder), call, report, truth, stats))
+    return calls
 
 
 POPULATION_LOG_SPREAD = {}  # per variant: the null recordings' median sentence-to-sentence spread
-RATIO_FLOOR = 1.0
+PRIOR_SENTENCES = 4.0  # real speech's spread pooled in as this many sentences (as the judge does)
 
 
-def fires(stats, rule, threshold, variant="words"):
-    rate, ratio, z, _ = stats
+def fires(row, variant, rule, threshold, min_syllables):
+    if row is None or row["syllables"] < min_syllables:
+        return False
+    rate, ratio, own, n = row[variant]
     if ratio is None or rate < MIN_RATE_SPS:
         return False
     if rule == "ratio":
         return ratio >= threshold
-    if ratio < RATIO_FLOOR:
-        return False
-    return (z if z is not None else np.log(ratio) / POPULATION_LOG_SPREAD[variant]) >= threshold  # too few sentences: real speech's spread
+    return np.log(ratio) / judged_log_spread(own, n, POPULATION_LOG_SPREAD[variant], PRIOR_SENTENCES) >= threshold
 
 
-def threshold_for(null, variant, rule, rate):
-    """Smallest threshold whose false-flag rate on the null rows is <= ``rate``."""
+def null_rate(null, variant, rule, th, gate, channel):
+    rows = [r for r in null if r["channel"] == channel and r["syllables"] >= gate]
+    return float(np.mean([fires(r, variant, rule, th, gate) for r in rows])) if rows else 0.0
+
+
+def threshold_for(null, variant, rule, gate, target):
+    """Smallest threshold whose false-flag rate on the null sentences (of ``gate``+
+    syllables) is <= ``target`` on both channels."""
     grid = np.arange(1.0, 2.5, 0.01) if rule == "ratio" else np.arange(0.5, 5.0, 0.02)
     for th in grid:
-        if np.mean([fires(r[variant], rule, th, variant) for r in null]) <= rate:
+        if max(null_rate(null, variant, rule, th, gate, c) for c in ("wideband", "telephone")) <= target + 1e-9:
             return float(th)
     return float(grid[-1])
 
 
+def score(calls, judge, key=lambda c: c[0]):
+    """rushed P/R/F1 (tp/fp/fn) per set and in all, as eval_accuracy.py scores it, with the
+    rushed flag of every found apology set by ``judge(row)`` (None: as the report has it)."""
+    from analyzer.bench.accuracy import Tally, score_call
+
+    tallies = {}
+    for call in calls:
+        found = []
+        for a, row in zip(call[2]["apologies"], call[4]):
+            got = judge(row) if judge is not None else any(f["kind"] == "rushed" for f in a["flags"])
+            found.append({**a, "flags": [{"kind": "rushed"}] if got else []})
+        for k in ("all", key(call)):
+            score_call(found, call[3], tallies.setdefault(k, Tally(kinds=("rushed",))))
+    return {k: t.summary()["flags"]["rushed"] for k, t in tallies.items()}
+
+
+def _fmt(s):
+    return f"{s['f1']:.2f} ({s['tp']}/{s['fp']}/{s['fn']})"
+
+
 def main() -> int:
+    from analyzer.config import load_thresholds
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("reports", nargs="+", type=Path)
     parser.add_argument("--cache", type=Path, default=ROOT / "benchmarks/out/calibration_cache")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--gates", default="6,5,4", help="fewest syllables judged, each studied")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/rate_study.json")
-    parser.add_argument("--ratio-floor", type=float, default=1.0, help="z rule: also need at least this ratio")
+    parser.add_argument("--null-cache", type=Path, default=None, help="pickle of the null sentences' stats (reused when it exists)")
     args = parser.parse_args()
-    global RATIO_FLOOR, POPULATION_LOG_SPREAD
-    RATIO_FLOOR = args.ratio_floor
-    null = null_rows(args.cache, args.shared)
-    calls = eval_rows(args.reports, ROOT)
-    today = np.mean([fires(r["words"], "ratio", 1.4) for r in null]) if null else None  # the rule of today
-    print(f"null sentences: {len(null)}; today's rule (words, ratio 1.4x) fires on {today:.3f}")
-    out = {"null_sentences": len(null), "eval_apologies": len(calls), "today_false_flag_rate": today, "ratio_floor": RATIO_FLOOR, "variants": {}}
+    global PRIOR_SENTENCES
+    r = load_thresholds().rushed
+    PRIOR_SENTENCES = r.spread_prior_sentences
+    gates = [int(g) for g in args.gates.split(",")]
+    if args.null_cache and args.null_cache.exists():
+        null = pickle.loads(args.null_cache.read_bytes())
+    else:
+        null = null_rows(args.cache, args.shared, min(gates))
+        if args.null_cache:
+            args.null_cache.write_bytes(pickle.dumps(null))
     for variant in VARIANTS:
-        with_z = [r for r in null if r[variant][2] is not None]
-        POPULATION_LOG_SPREAD[variant] = float(np.median([r[variant][3] for r in with_z])) if with_z else 0.24
-        out.setdefault("population_log_spread", {})[variant] = POPULATION_LOG_SPREAD[variant]
-        tts = [r[variant][3] for r in calls if r[variant][3] is not None]
-        print(f"{variant}: sentence log-rate spread, median: real speech {POPULATION_LOG_SPREAD[variant]:.3f}, eval calls {np.median(tts):.3f}")
-        print(f"{variant}: z known for {len(with_z)} of {len(null)} null sentences, {sum(r[variant][2] is not None for r in calls)} of {len(calls)} eval apologies")
-    rushed = [r for r in calls if r["rushed"]]
-    print(f"eval apologies (>= {MIN_SYLLABLES} syllables): {len(calls)}, rushed {len(rushed)}")
+        known = [row[variant][2] for row in null if row[variant][2] is not None]
+        POPULATION_LOG_SPREAD[variant] = float(np.median(known)) if known else r.population_log_spread
+    calls = eval_calls(args.reports)
+    # Today's rule (words, z pooled >= min_rate_z, 6+ syllables) on these null sentences: the guard.
+    target = max(null_rate(null, "words", "z", r.min_rate_z, r.min_syllables, c) for c in ("wideband", "telephone"))
+    as_reported = score(calls, None)
+    print(f"null sentences: {len(null)} ({min(gates)}+ syllables, both channels); today's rule fires on {target:.3f} (worse channel)")
+    print("as reported (today's code): " + "  ".join(f"{k} {_fmt(v)}" for k, v in as_reported.items()))
+    out = {"reports": [str(f) for f in args.reports], "null_sentences": len(null), "today_null_rate": target,
+           "prior_sentences": PRIOR_SENTENCES, "population_log_spread": POPULATION_LOG_SPREAD, "as_reported": as_reported, "variants": {}}
+    normal = {v: [row[v][1] for c in calls for row in c[4] if row and row[v][1]] for v in VARIANTS}
     for variant in VARIANTS:
-        normal = [r[variant][1] for r in calls if not r["rushed"] and r[variant][1]]
-        fast = [r[variant][1] / r["speed"] for r in rushed if r[variant][1]]
-        print(f"\n{variant}: normal apologies' ratio median {np.median(normal):.2f}; rushed: measured / synthesised speed median {np.median(fast):.2f}")
+        print(f"\n{variant}: real speech's spread {POPULATION_LOG_SPREAD[variant]:.3f}; found apologies' ratio median {np.median(normal[variant]):.2f}")
         for rule in ("ratio", "z"):
-            th = threshold_for(null, variant, rule, today)
-            got = [fires(r[variant], rule, th, variant) for r in calls]
-            tp = sum(g and r["rushed"] for g, r in zip(got, calls))
-            fp = sum(g and not r["rushed"] for g, r in zip(got, calls))
-            fn = sum(not g and r["rushed"] for g, r in zip(got, calls))
-            p, rc = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-            per_voice = {}
-            for voice in sorted({r["voice"] for r in calls}):
-                idx = [i for i, r in enumerate(calls) if r["voice"] == voice]
-                vt = sum(got[i] and calls[i]["rushed"] for i in idx)
-                vf = sum(got[i] and not calls[i]["rushed"] for i in idx)
-                vn = sum(not got[i] and calls[i]["rushed"] for i in idx)
-                per_voice[voice] = round(2 * vt / (2 * vt + vf + vn), 3) if vt + vf + vn else None
-            wide = np.mean([fires(r[variant], rule, th, variant) for r in null if r["channel"] == "wideband"])
-            phone = np.mean([fires(r[variant], rule, th, variant) for r in null if r["channel"] == "telephone"])
-            f1 = 2 * p * rc / max(p + rc, 1e-9)
-            known = [r for r in null if r[variant][2] is not None]
-            known_rate = float(np.mean([fires(r[variant], rule, th, variant) for r in known])) if known else None
-            print(f"        null sentences with their recording's own spread ({len(known)}): fires on {known_rate:.3f}")
-            print(f"  {rule:5s} threshold {th:.2f}: null {wide:.3f} wideband / {phone:.3f} telephone; eval P {p:.2f} R {rc:.2f} F1 {f1:.2f} per voice {per_voice}")
-            out["variants"].setdefault(variant, {})[rule] = {"threshold": th, "null_wideband": wide, "null_telephone": phone, "null_with_own_spread": known_rate, "precision": p, "recall": rc, "f1": f1, "tp": tp, "fp": fp, "fn": fn, "per_voice_f1": per_voice}
-        out["variants"][variant]["normal_ratio_median"] = float(np.median(normal))
-        out["variants"][variant]["rushed_measured_over_synthesised_median"] = float(np.median(fast))
+            for gate in gates:
+                th = threshold_for(null, variant, rule, gate, target)
+                got = score(calls, lambda row: fires(row, variant, rule, th, gate))
+                nulls = {c: null_rate(null, variant, rule, th, gate, c) for c in ("wideband", "telephone")}
+                n_null = sum(1 for row in null if row["syllables"] >= gate) // 2
+                print(f"  {rule:5s} {gate}+ syll, threshold {th:.2f}: null {nulls['wideband']:.3f} / {nulls['telephone']:.3f} (of {n_null}); " + "  ".join(f"{k} {_fmt(v)}" for k, v in got.items()))
+                out["variants"].setdefault(variant, {})[f"{rule}_{gate}"] = {"threshold": th, "null": nulls, "null_sentences_per_channel": n_null, "rushed": got}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=1, default=float))
     return 0
