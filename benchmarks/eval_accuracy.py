@@ -36,7 +36,7 @@ from analyzer.judge import TONE_FLAGS  # noqa: E402
 
 class CachedTranscriber:
     """A Transcriber whose words are cached on disk by the audio they came from (same
-    model and beam size), for re-scoring without re-running Whisper."""
+    model and decoding options), for re-scoring without re-running Whisper."""
 
     def __init__(self, transcriber, folder: Path):
         self.inner, self.folder = transcriber, folder
@@ -46,7 +46,7 @@ class CachedTranscriber:
         return getattr(self.inner, name)
 
     def words(self, samples, offset_s: float = 0.0, prompt=None):
-        key = hashlib.sha1(samples.tobytes() + repr((offset_s, prompt, self.inner.options.beam_size, self.inner.model_path)).encode()).hexdigest()
+        key = hashlib.sha1(samples.tobytes() + repr((offset_s, prompt, self.inner.options, self.inner.model_path)).encode()).hexdigest()
         path = self.folder / f"{key}.pkl"
         if path.exists():
             return pickle.loads(path.read_bytes())
